@@ -1,0 +1,8 @@
+"""Data quality: Great Expectations 1.x suites over frames pre-aggregated in DuckDB.
+
+A :class:`~data_quality.checks.QualityCheck` names the asset it guards, the SQL
+that shapes the frame it inspects, and its expectations, each with a severity
+(``warn`` publishes and shows the breach; ``error`` stops publishing) and the
+remedy a RevOps analyst should apply. :func:`~data_quality.runner.run_check`
+evaluates one check with Great Expectations through its pandas datasource.
+"""

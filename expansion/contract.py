@@ -83,7 +83,8 @@ class Source:
         """``create table`` statement for this source's typed raw table."""
         columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in self.columns]
         columns += [f"{name} {type_}" for name, type_ in LINEAGE_COLUMNS]
-        return f"create table if not exists {self.raw_table} (\n    " + ",\n    ".join(columns) + "\n)"
+        column_list = ",\n    ".join(columns)
+        return f"create table if not exists {self.raw_table} (\n    {column_list}\n)"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -340,9 +341,10 @@ SOURCES: tuple[Source, ...] = (
 SOURCES_BY_NAME: dict[str, Source] = {s.name: s for s in SOURCES}
 
 
-def source(name: str) -> Source:
+def source_named(name: str) -> Source:
     """The contract of one landing source, by folder name."""
     try:
         return SOURCES_BY_NAME[name]
     except KeyError:
-        raise KeyError(f"unknown source {name!r}; the contract has {sorted(SOURCES_BY_NAME)}") from None
+        known = ", ".join(sorted(SOURCES_BY_NAME))
+        raise KeyError(f"unknown source {name!r}; the contract has: {known}") from None

@@ -1,0 +1,142 @@
+"""Publish validated marts to the serving database, atomically.
+
+Readers (dashboards, BI tools, notebooks) open ``serving.duckdb`` read-only and
+must never block, or be blocked by, the nightly writer. So the writer never
+touches the published file: it builds a complete new database beside it and
+renames it over the old one. On POSIX a rename is atomic, and a reader that
+still holds the old file open keeps reading the old, complete version.
+
+The file is written in DuckDB's v1.4.0 storage format so that readers
+embedding DuckDB 1.4 (Evidence's connector, many BI drivers) can open it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+SERVING_SCHEMA = "marts"
+SERVING_STORAGE_VERSION = "v1.4.0"
+PUBLICATION_TABLE = "serving_publication"
+_TEMP_SUFFIX = ".publishing"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Recorded in the serving database, so readers know what they are reading."""
+
+    as_of_date: dt.date | None
+    run_id: str
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    path: Path
+    tables: tuple[str, ...]
+    rows: int
+
+
+def publish_serving_database(
+    warehouse: Path, serving: Path, publication: Publication, schema: str = SERVING_SCHEMA
+) -> PublishResult:
+    """Copy every table and view of ``schema`` in ``warehouse`` into a new ``serving`` file.
+
+    The previous ``serving`` file stays in place, untouched and readable, until the
+    new one is complete; then one rename replaces it. A failure at any point leaves
+    the previous version published.
+    """
+    temp = serving.with_name(serving.name + _TEMP_SUFFIX)
+    temp.unlink(missing_ok=True)  # left behind by a run that was killed mid-publish
+    serving.parent.mkdir(parents=True, exist_ok=True)
+
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
+        con.execute(
+            f"attach ? as serving (storage_version '{SERVING_STORAGE_VERSION}')", [str(temp)]
+        )
+        tables = _relations_in_schema(con, "warehouse", schema)
+        if not tables:
+            raise RuntimeError(f"nothing to publish: schema {schema!r} in {warehouse} is empty")
+        con.execute(f"create schema serving.{_quoted(schema)}")
+        rows = 0
+        for table in tables:
+            relation = f"{_quoted(schema)}.{_quoted(table)}"
+            con.execute(f"create table serving.{relation} as select * from warehouse.{relation}")
+            rows += con.execute(f"select count(*) from serving.{relation}").fetchone()[0]
+        _record_publication(con, schema, publication)
+        con.execute("detach serving")
+    except BaseException:
+        con.close()
+        temp.unlink(missing_ok=True)
+        raise
+    con.close()
+
+    _fsync(temp)
+    os.replace(temp, serving)
+    _fsync(serving.parent)
+    return PublishResult(serving, tables, rows)
+
+
+def replace_directory(new: Path, target: Path) -> None:
+    """Swap a fully written directory in for ``target`` (two renames; the old one is removed).
+
+    A reader sees the old or the new directory; for the instant between the two
+    renames the path is absent, never half-written.
+    """
+    retired = target.with_name(target.name + ".retired")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    new.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _relations_in_schema(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str
+) -> tuple[str, ...]:
+    names = con.execute(
+        """
+        select table_name
+        from information_schema.tables
+        where table_catalog = ? and table_schema = ?
+        order by table_name
+        """,
+        [catalog, schema],
+    ).fetchall()
+    return tuple(name for (name,) in names)
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _record_publication(
+    con: duckdb.DuckDBPyConnection, schema: str, publication: Publication
+) -> None:
+    con.execute(
+        f"""
+        create table serving.{_quoted(schema)}.{PUBLICATION_TABLE} (
+            published_at timestamp,
+            as_of_date date,
+            run_id varchar
+        )
+        """
+    )
+    con.execute(
+        f"insert into serving.{_quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), publication.as_of_date, publication.run_id],
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
