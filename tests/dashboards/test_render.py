@@ -1,0 +1,228 @@
+"""Rendering the site from a small serving database (see conftest for the numbers)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from expansion.dashboards import RenderIssue, render_site
+
+
+@pytest.fixture
+def render_repo_pages(dashboards_dir, serving_db):
+    """Render the repository's pages from the fixture database into ``out``."""
+
+    def render(out: Path, limit: int = 300):
+        pages, sources = dashboards_dir / "pages", dashboards_dir / "sources"
+        return render_site(pages, sources, serving_db, out, templated_limit=limit)
+
+    return render
+
+
+def write_pages(root: Path, pages: dict[str, str]) -> Path:
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def chart_specs(html: str) -> list[dict]:
+    specs = re.findall(r'<script type="application/json" class="plot-spec">(.*?)</script>', html)
+    return [json.loads(s) for s in specs]
+
+
+def test_overview_shows_the_hand_computed_figures(render_repo_pages, tmp_path):
+    report = render_repo_pages(tmp_path)
+    assert report.ok, report.errors
+    html = (tmp_path / "index.html").read_text()
+
+    assert '<p class="big-value-title">Active accounts</p><p class="big-value-number">4</p>' in html
+    assert '<p class="big-value-number">$242,500</p>' in html
+    (bars,) = chart_specs(html)[0]["data"]
+    assert bars["type"] == "bar"
+    assert bars["x"] == ["Enterprise", "Mid-Market", "SMB"]
+    assert bars["y"] == [200000, 30000, 12500]
+    arr_cells = re.findall(r'<td class="num">(\$[\d,]+)</td>', html)
+    assert arr_cells == ["$120,000", "$80,000", "$30,000", "$12,500"]
+    assert "Umbrella" not in html
+
+
+def test_data_is_escaped(render_repo_pages, tmp_path):
+    render_repo_pages(tmp_path)
+    html = (tmp_path / "index.html").read_text()
+    assert "Hooli &lt;script&gt;x&lt;/script&gt;" in html
+    assert "<script>x" not in html
+
+
+def test_account_pages_are_bounded_by_the_limit_and_follow_arr(render_repo_pages, tmp_path):
+    report = render_repo_pages(tmp_path, limit=2)
+    assert sorted(report.pages) == [
+        "accounts/A-001/index.html",
+        "accounts/A-002/index.html",
+        "index.html",
+    ]
+    globex = (tmp_path / "accounts/A-002/index.html").read_text()
+    assert "<h1>Account A-002</h1>" in globex
+    assert '<p class="big-value-number">$80,000</p>' in globex
+    assert "<td>Globex</td><td>Enterprise</td><td>Energy</td>" in globex
+
+
+def test_top_accounts_link_only_to_generated_pages(render_repo_pages, tmp_path):
+    render_repo_pages(tmp_path, limit=2)
+    html = (tmp_path / "index.html").read_text()
+    assert '<td><a href="accounts/A-001/index.html">Acme Corp</a></td>' in html
+    assert '<td><a href="accounts/A-002/index.html">Globex</a></td>' in html
+    assert "<td>Initech</td>" in html
+
+
+def test_site_has_one_local_plotly_shared_by_relative_path(render_repo_pages, tmp_path):
+    render_repo_pages(tmp_path)
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("plotly*")] == [
+        Path("assets/plotly.min.js")
+    ]
+    assert '<script src="assets/plotly.min.js"></script>' in (tmp_path / "index.html").read_text()
+    for page in tmp_path.rglob("*.html"):
+        assert "://" not in re.sub(
+            r"<script type=\"application/json\".*?</script>", "", page.read_text()
+        )
+
+
+def test_failing_query_is_shown_and_reported(dashboards_dir, serving_db, tmp_path):
+    pages = write_pages(
+        tmp_path / "pages",
+        {
+            "index.md": """\
+                # Broken
+
+                ```sql missing
+                select * from serving.no_such_mart
+                ```
+
+                <BigValue data={missing} value=x/>
+                """
+        },
+    )
+    report = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "site")
+
+    (issue,) = report.errors
+    assert (issue.page, issue.query) == ("index.md", "missing")
+    assert "no_such_mart" in issue.message
+    html = (tmp_path / "site/index.html").read_text()
+    assert "Query missing failed on page index.md" in html
+    assert "Catalog Error" in html and "no_such_mart" in html
+    assert "its query missing failed (see above)" in html
+
+
+def test_component_problems_are_shown_and_reported(dashboards_dir, serving_db, tmp_path):
+    pages = write_pages(
+        tmp_path / "pages",
+        {
+            "index.md": """\
+                ```sql accounts
+                select segment from serving.dim_accounts
+                ```
+
+                <BarChart data={accounts} x=segment y=arr_usd/>
+                <DataTable data={nothing}/>
+                <Funnel data={accounts}/>
+                """
+        },
+    )
+    report = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "site")
+
+    messages = [issue.message for issue in report.errors]
+    assert "column 'arr_usd' is not in the result (segment)" in messages
+    assert "<DataTable>: no query named nothing above it on this page" in messages
+    assert messages[2].startswith("<Funnel> is not supported offline")
+    assert (tmp_path / "site/index.html").read_text().count('class="error"') == 3
+
+
+def test_params_are_bound_and_escaped(dashboards_dir, serving_db, tmp_path):
+    pages = write_pages(
+        tmp_path / "pages",
+        {
+            "people/[name].md": """\
+                ---
+                pages_query: select 'O''Brien *<&>*' as name
+                ---
+                # {params.name}
+
+                ```sql echo
+                select '${params.name}' as name, length('${params.name}') as name_length
+                ```
+
+                <BigValue data={echo} value=name_length/>
+                """
+        },
+    )
+    report = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "site")
+
+    assert report.ok, report.errors
+    assert report.pages == ("people/O%27Brien%20%2A%3C%26%3E%2A/index.html",)
+    html = (tmp_path / "site" / report.pages[0]).read_text()
+    assert "<h1>O&#39;Brien *&lt;&amp;&gt;*</h1>" in html
+    assert '<p class="big-value-number">13</p>' in html
+
+
+def test_templated_page_needs_its_pages_query(dashboards_dir, serving_db, tmp_path):
+    pages = write_pages(tmp_path / "pages", {"accounts/[account_id].md": "# {params.account_id}"})
+    report = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "site")
+    assert report.pages == ()
+    assert report.errors == (
+        RenderIssue(
+            "accounts/[account_id].md",
+            "pages_query",
+            "a templated page needs `pages_query` in its frontmatter",
+        ),
+    )
+
+
+def test_broken_source_file_is_reported(dashboards_dir, serving_db, tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(dashboards_dir / "sources", sources)
+    (sources / "serving" / "ghost.sql").write_text("select * from marts.ghost")
+    report = render_site(dashboards_dir / "pages", sources, serving_db, tmp_path / "site", 1)
+    (issue,) = report.errors
+    assert (issue.page, issue.query) == ("sources/serving/ghost.sql", "ghost")
+    assert "marts.ghost" in issue.message
+    assert str(issue).startswith("sources/serving/ghost.sql: query ghost: Catalog Error")
+
+
+def test_rendering_while_another_process_reads_the_database(
+    render_repo_pages, serving_db, tmp_path
+):
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(con.execute('select count(*) from marts.dim_accounts').fetchone()[0], "
+            "flush=True); sys.stdin.read()",
+            str(serving_db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "5"
+        report = render_repo_pages(tmp_path / "site")
+        assert report.ok, report.errors
+        assert reader.poll() is None, "the reader should still hold the database open"
+    finally:
+        reader.communicate("", timeout=30)
+
+
+@pytest.mark.parametrize("name", ["index.html", "accounts/A-001/index.html"])
+def test_every_page_has_the_navigation(render_repo_pages, tmp_path, name):
+    render_repo_pages(tmp_path)
+    html = (tmp_path / name).read_text()
+    href = "index.html" if name == "index.html" else "../../index.html"
+    assert f'<a href="{href}"' in html and ">Overview</a>" in html
