@@ -1,0 +1,120 @@
+"""A whole landing zone: schema, source order, folders, Parquet, and row accounting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from expansion.contract import SOURCES, source_named
+from expansion.ingest import ensure_raw_schema, ingest_landing_zone, ingest_source
+
+ACCOUNTS = source_named("accounts")
+USAGE = source_named("usage_daily")
+
+
+def test_raw_schema_has_every_source_the_rejects_and_the_ledger(con):
+    ensure_raw_schema(con)  # a second time changes nothing
+    tables = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    assert tables == {s.name for s in SOURCES} | {"_rejects", "_load_ledger"}
+
+
+def test_raw_table_carries_typed_values_and_lineage(con, landing, write_accounts):
+    write_accounts("acc_1")
+    ingest_source(con, landing, ACCOUNTS)
+    assert con.execute(
+        "select onboarded_at, updated_at, fiscal_year_start_month, "
+        "_source_file, _source_row_number from raw.accounts"
+    ).fetchone() == (date(2026, 1, 15), datetime(2026, 11, 1, 9), 4, "accounts/accounts.csv", 1)
+
+
+def test_accounts_load_first_whatever_order_is_given(
+    con, landing, write_accounts, write_csv, usage
+):
+    write_accounts("acc_1")
+    write_csv("usage_daily/2026-11-21.csv", [usage])
+    results = ingest_landing_zone(con, landing, [USAGE, ACCOUNTS])
+    assert [(r.source, r.rows_loaded, r.rows_rejected) for r in results] == [
+        ("accounts", 1, 0),
+        ("usage_daily", 1, 0),
+    ]
+
+
+def test_missing_required_folder_is_reported_and_optional_folder_is_fine(con, landing):
+    landing.mkdir()
+    contacts, fx_rates = ingest_landing_zone(
+        con, landing, [source_named("contacts"), source_named("fx_rates")]
+    )
+    assert contacts.refusals == (
+        f"contacts: required source folder {landing / 'contacts'} is missing",
+    )
+    assert (contacts.files_refused, fx_rates.refusals) == (0, ())
+
+
+def test_parquet_file_loads_like_csv(con, landing, write_accounts):
+    write_accounts("acc_1")
+    (landing / "usage_daily").mkdir()
+    table = pa.table(
+        {
+            "account_id": ["acc_1", "acc_1"],
+            "usage_date": [date(2026, 11, 21), date(2026, 11, 22)],
+            "active_users": [12, 13],
+            "events": [340, -1],
+            "api_calls": [55, 56],
+            "storage_gb": [1.25, 1.5],
+            "integrations_connected": [2, 2],
+            "environments": [1, 1],
+        }
+    )
+    pq.write_table(table, landing / "usage_daily" / "2026-11-22.parquet")
+    ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    assert con.execute(
+        "select usage_date, events, storage_gb, _source_file, _source_row_number "
+        "from raw.usage_daily"
+    ).fetchall() == [
+        (date(2026, 11, 21), 340, Decimal("1.2500"), "usage_daily/2026-11-22.parquet", 1)
+    ]
+    assert con.execute("select rule, source_row_number from raw._rejects").fetchall() == [
+        ("negative_value", 2)
+    ]
+
+
+def test_parquet_missing_a_required_column_is_refused(con, landing):
+    (landing / "accounts").mkdir(parents=True)
+    pq.write_table(pa.table({"account_id": ["acc_1"]}), landing / "accounts" / "accounts.parquet")
+    result = ingest_source(con, landing, ACCOUNTS)
+    assert result.files_refused == 1
+    assert result.refusals[0].startswith(
+        "accounts/accounts.parquet: missing required column 'account_name' (string)"
+    )
+
+
+def test_nothing_is_silently_dropped(con, landing, write_accounts, write_csv, usage):
+    write_accounts("acc_1", "acc_2")
+    rows = [
+        usage,  # loads
+        {**usage, "account_id": "acc_2"},  # loads
+        {**usage, "account_id": "acc_3"},  # unknown_account
+        {**usage, "usage_date": "2026-11-22", "events": "x", "api_calls": "-1"},  # two rules
+        usage,  # duplicate_key
+        {**usage, "account_id": ""},  # null_key
+    ]
+    write_csv("usage_daily/2026-11-21.csv", rows)
+    result = ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])[1]
+    distinct_rejected = con.execute(
+        "select count(distinct source_row_number) from raw._rejects where source = 'usage_daily'"
+    ).fetchone()[0]
+    assert (result.rows_loaded, result.rows_rejected, distinct_rejected) == (2, 4, 4)
+    assert result.rows_loaded + distinct_rejected == len(rows)
+    assert sum(result.rejects_by_rule.values()) == 5
+    assert con.execute(
+        "select rows_in_file, rows_loaded, rows_rejected from raw._load_ledger "
+        "where source = 'usage_daily'"
+    ).fetchone() == (6, 2, 4)
