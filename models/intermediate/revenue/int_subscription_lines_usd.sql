@@ -1,0 +1,127 @@
+{#-
+    Subscription lines on the as-of date: whether each is active then
+    (start_date <= D < end_date, end exclusive, null end = open) and its ARR
+    converted to USD at the latest fx rate dated on or before D. USD lines
+    convert at exactly 1; a line in a currency with no rate yet has a null
+    arr_usd (tested: an active line must convert).
+-#}
+with
+
+subscription_lines as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_billing__fx_rates') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+fx_rates_ranked_by_recency as (
+
+    select
+        fx_rates.currency_code,
+        fx_rates.rate_date,
+        fx_rates.usd_per_unit,
+        row_number() over (
+            partition by fx_rates.currency_code
+            order by fx_rates.rate_date desc
+        ) as recency_rank
+
+    from fx_rates
+    cross join as_of
+    where fx_rates.rate_date <= as_of.as_of_date
+
+),
+
+latest_fx_rates as (
+
+    select
+        currency_code,
+        rate_date,
+        usd_per_unit
+
+    from fx_rates_ranked_by_recency
+    where recency_rank = 1
+
+),
+
+lines_flagged_active as (
+
+    select
+        subscription_lines.subscription_line_id,
+        subscription_lines.account_id,
+        subscription_lines.product_id,
+        subscription_lines.quantity,
+        subscription_lines.arr_local,
+        subscription_lines.currency_code,
+        subscription_lines.start_date,
+        subscription_lines.end_date,
+        subscription_lines.term_months,
+        as_of.as_of_date,
+        (
+            subscription_lines.start_date <= as_of.as_of_date
+            and (
+                subscription_lines.end_date is null
+                or subscription_lines.end_date > as_of.as_of_date
+            )
+        ) as is_active_on_as_of_date
+
+    from subscription_lines
+    cross join as_of
+
+),
+
+lines_with_rate as (
+
+    select
+        lines_flagged_active.*,
+        -- the reporting currency itself needs no rate
+        case
+            when lines_flagged_active.currency_code = 'USD'
+                then cast(1 as decimal(18, 4))
+            else latest_fx_rates.usd_per_unit
+        end as usd_per_unit,
+        case
+            when lines_flagged_active.currency_code = 'USD'
+                then lines_flagged_active.as_of_date
+            else latest_fx_rates.rate_date
+        end as fx_rate_date
+
+    from lines_flagged_active
+    left join latest_fx_rates
+        on lines_flagged_active.currency_code = latest_fx_rates.currency_code
+
+),
+
+lines_converted as (
+
+    select
+        subscription_line_id,
+        account_id,
+        product_id,
+        quantity,
+        arr_local,
+        currency_code,
+        usd_per_unit,
+        fx_rate_date,
+        cast(arr_local * usd_per_unit as decimal(18, 4)) as arr_usd,
+        start_date,
+        end_date,
+        term_months,
+        as_of_date,
+        is_active_on_as_of_date
+
+    from lines_with_rate
+
+)
+
+select * from lines_converted

@@ -1,0 +1,29 @@
+{#-
+    At scale ~40 M rows: stays a view (a table would copy raw every night) and
+    its key tests look only at the most recent days (see _product__models.yml).
+-#}
+with
+
+source as (
+
+    select * from {{ source('product', 'usage_daily') }}
+
+),
+
+renamed as (
+
+    select
+        account_id,
+        usage_date,
+        active_users,
+        events,
+        api_calls,
+        storage_gb,
+        integrations_connected,
+        environments
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,16 @@
+-- dim_accounts.is_active is exactly "current ARR above zero".
+with
+
+accounts as (
+
+    select * from {{ ref('dim_accounts') }}
+
+)
+
+select
+    account_id,
+    current_arr_usd,
+    is_active
+
+from accounts
+where is_active <> (current_arr_usd > 0)

@@ -1,0 +1,424 @@
+"""`dbt build` on a tiny hand-made warehouse, and the mart's values worked out by hand.
+
+The raw schema is created exactly as ingestion creates it (``Source.raw_table_ddl()``
+for every source of the contract), filled with a handful of rows, and the whole
+project is built once in-process: seeds, staging views, intermediate models,
+``dim_accounts``, every data test and every unit test.
+
+The as-of date is not passed, so it defaults to the latest usage_date: 2026-06-30.
+
+Accounts and their ARR on 2026-06-30, by hand:
+
+===========  ===========  ============================================  ==========  ==========
+account      CRM segment  active lines on 06-30                         ARR (USD)   segment
+===========  ===========  ============================================  ==========  ==========
+acc_eur      (blank)      EUR 10,000 x 1.1000 (06-30 rate) + USD 5,000  16,000.00   SMB
+acc_mm       (blank)      USD 12,000 + USD 8,000                        20,000.00   Mid-Market
+acc_crm      Mid-Market   USD 150,000 (CRM segment beats the band)      150,000.00  Mid-Market
+acc_new      (blank)      GBP 80,000 x 1.2500, starts 06-30 (included)  100,000.00  Enterprise
+acc_churned  (blank)      none: its line ended 06-30 (end exclusive)    0.00        SMB
+acc_future   SMB          none: its line starts 07-01                   0.00        SMB
+===========  ===========  ============================================  ==========  ==========
+
+The EUR rates dated 06-01 (1.0800) and 07-01 (1.5000) must not be used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+from expansion.contract import SOURCES, SOURCES_BY_NAME
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+AS_OF = dt.date(2026, 6, 30)
+LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
+
+D = dt.date
+T = dt.datetime
+
+
+def _account(account_id: str, segment: str | None, industry: str = "Software") -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "account_name": f"{account_id} Inc",
+        "industry": industry,
+        "segment": segment,
+        "region": "EMEA",
+        "csm_owner": "csm_ada",
+        "ae_owner": "ae_bob",
+        "onboarded_at": D(2025, 1, 15),
+        "fiscal_year_start_month": 1,
+        "primary_domain": f"{account_id}.example",
+        "updated_at": T(2026, 6, 1, 9, 0, 0),
+    }
+
+
+def _line(
+    line_id: str,
+    account_id: str,
+    arr: str,
+    currency: str,
+    start: dt.date,
+    end: dt.date | None,
+    product_id: str = "core_pro",
+) -> dict[str, Any]:
+    return {
+        "line_id": line_id,
+        "account_id": account_id,
+        "product_id": product_id,
+        "quantity": 10,
+        "arr": Decimal(arr),
+        "currency": currency,
+        "start_date": start,
+        "end_date": end,
+        "term_months": 12,
+    }
+
+
+RAW_ROWS: dict[str, list[dict[str, Any]]] = {
+    "accounts": [
+        _account("acc_eur", None),
+        _account("acc_mm", None, "Retail"),
+        _account("acc_crm", "Mid-Market", "Healthcare"),
+        _account("acc_new", None, "Media"),
+        _account("acc_churned", None, "Logistics"),
+        _account("acc_future", "SMB", "Education"),
+    ],
+    "products": [
+        {
+            "product_id": "core_pro",
+            "product_name": "Core Pro",
+            "product_family": "core",
+            "tier_rank": 2,
+            "unit": "seat",
+            "list_price_arr": Decimal("1200.0000"),
+            "limit_events_monthly": 1_000_000,
+            "limit_integrations": 10,
+            "limit_environments": 3,
+            "limit_storage_gb": Decimal("500.0000"),
+        },
+        {
+            "product_id": "prod_analytics",
+            "product_name": "Analytics",
+            "product_family": "module",
+            "tier_rank": 1,
+            "unit": "flat",
+            "list_price_arr": Decimal("8000.0000"),
+            "limit_events_monthly": None,
+            "limit_integrations": None,
+            "limit_environments": None,
+            "limit_storage_gb": None,
+        },
+    ],
+    "subscriptions": [
+        _line("l_eur", "acc_eur", "10000.0000", "EUR", D(2026, 1, 1), None),
+        _line(
+            "l_eur_usd",
+            "acc_eur",
+            "5000.0000",
+            "USD",
+            D(2026, 1, 1),
+            D(2027, 1, 1),
+            "prod_analytics",
+        ),
+        _line("l_mm_1", "acc_mm", "12000.0000", "USD", D(2025, 7, 1), D(2026, 7, 1)),
+        _line("l_mm_2", "acc_mm", "8000.0000", "usd", D(2026, 3, 1), None, "prod_analytics"),
+        _line("l_crm", "acc_crm", "150000.0000", "USD", D(2025, 1, 15), None),
+        _line("l_new", "acc_new", "80000.0000", "GBP", AS_OF, D(2027, 6, 30)),
+        _line("l_churned", "acc_churned", "30000.0000", "USD", D(2025, 6, 30), AS_OF),
+        _line("l_future", "acc_future", "9000.0000", "USD", D(2026, 7, 1), None),
+    ],
+    "fx_rates": [
+        {"currency": "EUR", "rate_date": D(2026, 6, 1), "usd_per_unit": Decimal("1.0800")},
+        {"currency": "EUR", "rate_date": D(2026, 6, 30), "usd_per_unit": Decimal("1.1000")},
+        {"currency": "EUR", "rate_date": D(2026, 7, 1), "usd_per_unit": Decimal("1.5000")},
+        {"currency": "GBP", "rate_date": D(2026, 5, 29), "usd_per_unit": Decimal("1.2500")},
+    ],
+    "contacts": [
+        {
+            "contact_id": "c_1",
+            "account_id": "acc_eur",
+            "full_name": "Ana Lima",
+            "email": "ana@acc_eur.example",
+            "title": "Ops Manager",
+            "persona": "manager",
+            "is_champion": True,
+            "is_exec_sponsor": False,
+            "valid_from": D(2025, 2, 1),
+            "valid_to": D(2026, 5, 1),
+        },
+        {
+            "contact_id": "c_1",
+            "account_id": "acc_eur",
+            "full_name": "Ana Lima",
+            "email": "ana@acc_eur.example",
+            "title": "VP Operations",
+            "persona": "buyer",
+            "is_champion": True,
+            "is_exec_sponsor": True,
+            "valid_from": D(2026, 5, 1),
+            "valid_to": None,
+        },
+    ],
+    "features": [
+        {
+            "feature_id": "f_dashboards",
+            "feature_name": "Dashboards",
+            "is_core": True,
+            "unlocking_product_id": None,
+            "use_case": "reporting",
+        },
+        {
+            "feature_id": "f_cohorts",
+            "feature_name": "Cohorts",
+            "is_core": False,
+            "unlocking_product_id": "prod_analytics",
+            "use_case": "analysis",
+        },
+    ],
+    "users": [
+        {
+            "user_id": "u_1",
+            "account_id": "acc_eur",
+            "email_domain": "ACC_EUR.example",
+            "department": "Operations",
+            "created_at": T(2025, 2, 1, 10, 0, 0),
+        },
+        {
+            "user_id": "u_2",
+            "account_id": "acc_mm",
+            "email_domain": "acc_mm.example",
+            "department": "Finance",
+            "created_at": T(2025, 8, 1, 10, 0, 0),
+        },
+    ],
+    "usage_daily": [
+        {
+            "account_id": account_id,
+            "usage_date": day,
+            "active_users": 4,
+            "events": 1200,
+            "api_calls": 300,
+            "storage_gb": Decimal("12.5000"),
+            "integrations_connected": 2,
+            "environments": 1,
+        }
+        for account_id in ("acc_eur", "acc_mm")
+        for day in (D(2026, 6, 28), D(2026, 6, 29), AS_OF)
+    ],
+    "feature_usage_daily": [
+        {
+            "account_id": "acc_eur",
+            "usage_date": AS_OF,
+            "user_id": "u_1",
+            "feature_id": "f_dashboards",
+            "events": 14,
+        },
+        {
+            "account_id": "acc_eur",
+            "usage_date": AS_OF,
+            "user_id": "u_1",
+            "feature_id": "f_cohorts",
+            "events": 3,
+        },
+    ],
+    "support_tickets": [
+        {
+            "ticket_id": "t_1",
+            "account_id": "acc_eur",
+            "created_at": T(2026, 6, 10, 8, 0, 0),
+            "resolved_at": None,
+            "priority": "high",
+            "tags": "feature_request:prod_analytics;scim",
+            "csat": None,
+        },
+        {
+            "ticket_id": "t_2",
+            "account_id": "acc_mm",
+            "created_at": T(2026, 5, 2, 8, 0, 0),
+            "resolved_at": T(2026, 5, 3, 8, 0, 0),
+            "priority": "low",
+            "tags": None,
+            "csat": 5,
+        },
+    ],
+    "nps_responses": [
+        {
+            "response_id": "r_1",
+            "account_id": "acc_eur",
+            "contact_id": "c_1",
+            "responded_at": T(2026, 6, 15, 12, 0, 0),
+            "score": 9,
+        },
+    ],
+    "crm_activities": [
+        {
+            "activity_id": "act_1",
+            "account_id": "acc_eur",
+            "occurred_at": T(2026, 6, 20, 15, 0, 0),
+            "activity_type": "qbr",
+            "tags": "positive_outcome;unmet_need:prod_analytics",
+            "notes": "Wants cohort analysis",
+        },
+    ],
+    "firmographics": [
+        {
+            "account_id": "acc_eur",
+            "as_of_date": D(2025, 6, 1),
+            "employee_count": 200,
+            "open_roles": 4,
+            "last_funding_date": None,
+        },
+        {
+            "account_id": "acc_eur",
+            "as_of_date": D(2026, 6, 1),
+            "employee_count": 260,
+            "open_roles": 22,
+            "last_funding_date": D(2026, 2, 1),
+        },
+    ],
+    "opportunities": [
+        {
+            "opportunity_id": "o_1",
+            "account_id": "acc_eur",
+            "motion": "module_cross_sell",
+            "product_id": "prod_analytics",
+            "source_trigger_id": "qbr_unmet_need",
+            "created_at": T(2026, 6, 21, 9, 0, 0),
+            "qualified_at": T(2026, 6, 24, 9, 0, 0),
+            "proposal_at": None,
+            "negotiation_at": None,
+            "closed_at": None,
+            "outcome": "open",
+            "amount_arr": Decimal("8000.0000"),
+            "loss_reason": None,
+        },
+    ],
+    "cs_costs": [
+        {
+            "month": D(2026, 6, 1),
+            "segment": "SMB",
+            "cost_type": "csm_time",
+            "amount": Decimal("1500.0000"),
+        },
+        {
+            "month": D(2026, 6, 1),
+            "segment": "Enterprise",
+            "cost_type": "csm_time",
+            "amount": Decimal("4200.0000"),
+        },
+    ],
+}
+
+EXPECTED_DIM_ACCOUNTS = {
+    # account_id: (segment, is_segment_derived, current_arr_usd, is_active)
+    "acc_eur": ("SMB", True, Decimal("16000.00"), True),
+    "acc_mm": ("Mid-Market", True, Decimal("20000.00"), True),
+    "acc_crm": ("Mid-Market", False, Decimal("150000.00"), True),
+    "acc_new": ("Enterprise", True, Decimal("100000.00"), True),
+    "acc_churned": ("SMB", True, Decimal("0.00"), False),
+    "acc_future": ("SMB", False, Decimal("0.00"), False),
+}
+
+
+def create_raw_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Create the raw schema as ingestion does and load ``rows`` into it."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists raw")
+        for src in SOURCES:
+            con.execute(src.raw_table_ddl())
+        for name, table_rows in rows.items():
+            src = SOURCES_BY_NAME[name]
+            columns = [*src.column_names, "_source_file", "_source_row_number", "_loaded_at"]
+            placeholders = ", ".join("?" for _ in columns)
+            insert = f"insert into {src.raw_table} ({', '.join(columns)}) values ({placeholders})"
+            con.executemany(
+                insert,
+                [
+                    [*(row.get(c) for c in src.column_names), f"{name}/{name}.csv", i, LOADED_AT]
+                    for i, row in enumerate(table_rows, start=1)
+                ],
+            )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dbtRunnerResult]:
+    tmp = tmp_path_factory.mktemp("dbt_build")
+    warehouse = tmp / "warehouse.duckdb"
+    create_raw_warehouse(warehouse, RAW_ROWS)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(tmp / "target"),
+                "--log-path",
+                str(tmp / "logs"),
+                "--no-use-colors",
+                "--quiet",
+            ]
+        )
+    return warehouse, result
+
+
+def test_dbt_build_passes_every_model_data_test_and_unit_test(
+    built_warehouse: tuple[Path, dbtRunnerResult],
+) -> None:
+    _, result = built_warehouse
+    assert result.exception is None, result.exception
+    not_passing = [
+        (r.node.unique_id, str(r.status), r.message)
+        for r in result.result
+        if str(r.status) not in ("success", "pass")
+    ]
+    assert result.success and not not_passing, not_passing
+    unit_tests = [r for r in result.result if r.node.resource_type == "unit_test"]
+    assert len(unit_tests) >= 3
+
+
+def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
+    built_warehouse: tuple[Path, dbtRunnerResult],
+) -> None:
+    warehouse, _ = built_warehouse
+    # read-write: dbt-duckdb may still hold this file open in-process, and DuckDB
+    # refuses a second connection to it with a different (read-only) configuration
+    con = duckdb.connect(str(warehouse))
+    try:
+        rows = con.execute(
+            """
+            select account_id, segment, is_segment_derived, current_arr_usd, is_active, as_of_date
+            from marts.dim_accounts
+            order by account_id
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    got = {account_id: tuple(values[:4]) for account_id, *values in rows}
+    assert got == EXPECTED_DIM_ACCOUNTS
+    assert {as_of for *_, as_of in rows} == {AS_OF}
+
+
+def test_every_contract_source_has_one_staging_model() -> None:
+    """A new source in expansion/contract.py needs a source entry and a staging model."""
+    declared = "\n".join(
+        p.read_text() for p in (REPO_ROOT / "models" / "staging").rglob("_*__sources.yml")
+    )
+    missing = [s.name for s in SOURCES if f"- name: {s.name}\n" not in declared]
+    assert not missing, f"sources without a dbt source entry: {missing}"
