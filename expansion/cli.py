@@ -1,0 +1,163 @@
+"""The ``expansion`` command line (SPEC section 12)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from expansion.settings import PROJECT_ROOT, DataDir
+
+DEMO_DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a positive whole number")
+    return value
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be a share between 0 and 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from expansion.generator import GeneratorConfig
+
+    defaults = GeneratorConfig()
+    parser = argparse.ArgumentParser(
+        prog="expansion", description="Expansion revenue warehouse: generate, refresh, demo."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write a synthetic company's landing zone")
+    generate.add_argument("--accounts", type=_positive_int, default=defaults.accounts)
+    generate.add_argument("--days", type=_positive_int, default=defaults.days)
+    generate.add_argument("--seed", type=int, default=defaults.seed)
+    generate.add_argument("--end-date", type=_date, default=defaults.end_date)
+    generate.add_argument("--out", type=Path, default=defaults.out)
+    generate.add_argument(
+        "--truth-out", type=Path, default=None, help="default: <out>_truth beside --out"
+    )
+    generate.add_argument("--format", choices=("csv", "parquet"), default=defaults.file_format)
+    generate.add_argument("--defect-rate", type=_share, default=defaults.defect_rate)
+
+    refresh = commands.add_parser(
+        "refresh", help="ingest, build, check, publish and render (the nightly job)"
+    )
+    refresh.add_argument("--landing", type=Path, required=True)
+    refresh.add_argument("--data-dir", type=Path, required=True)
+    refresh.add_argument("--as-of", type=_date, default=None)
+
+    demo = commands.add_parser("demo", help="generate the demo company and refresh it")
+    demo.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
+    demo.add_argument("--accounts", type=_positive_int, default=defaults.accounts)
+    demo.add_argument("--days", type=_positive_int, default=defaults.days)
+
+    benchmark = commands.add_parser(
+        "benchmark", help="time a full refresh and the next night's refresh on a generated company"
+    )
+    size = benchmark.add_mutually_exclusive_group(required=True)
+    size.add_argument("--size", choices=("S", "M", "L"), help="1k, 10k or 100k accounts")
+    size.add_argument("--accounts", type=_positive_int)
+    benchmark.add_argument("--days", type=_positive_int, default=defaults.days)
+    benchmark.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
+    benchmark.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    ui = commands.add_parser("ui", help="serve the Dagster UI on 127.0.0.1 for a data directory")
+    ui.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
+    ui.add_argument("--landing", type=Path, default=None, help="default: <data-dir>/landing")
+    ui.add_argument("--port", type=int, default=3000)
+    return parser
+
+
+def generate(args: argparse.Namespace) -> int:
+    from expansion.generator import GeneratorConfig
+    from expansion.generator import generate as generate_company
+
+    config = GeneratorConfig(
+        accounts=args.accounts,
+        days=args.days,
+        seed=args.seed,
+        end_date=args.end_date,
+        out=args.out,
+        truth_out=args.truth_out,
+        file_format=args.format,
+        defect_rate=args.defect_rate,
+        show_progress=sys.stderr.isatty(),
+    )
+    report = generate_company(config)
+    print(report)
+    return 0
+
+
+def refresh(landing: Path, data_dir: Path, as_of: dt.date | None) -> int:
+    from expansion.runner import run_nightly_refresh
+
+    if not landing.is_dir():
+        print(f"error: landing directory {landing} does not exist", file=sys.stderr)
+        return 2
+    print(f"refreshing {data_dir} from {landing}")
+    summary = run_nightly_refresh(landing, data_dir, as_of)
+    print(summary.render(DataDir(data_dir.resolve())))
+    return 0 if summary.published else 1
+
+
+def demo(args: argparse.Namespace) -> int:
+    from expansion.generator import GeneratorConfig
+    from expansion.generator import generate as generate_company
+
+    landing = args.data_dir / "landing"
+    config = GeneratorConfig(accounts=args.accounts, days=args.days, out=landing)
+    print(f"generating a demo company of {args.accounts:,} accounts x {args.days} days")
+    print(generate_company(config))
+    return refresh(landing, args.data_dir, as_of=config.end_date)
+
+
+def benchmark(args: argparse.Namespace) -> int:
+    from expansion.benchmark import SIZES, result_as_json, run_refresh_benchmark
+
+    accounts = args.accounts or SIZES[args.size]
+    workdir = args.workdir / f"{accounts}_accounts"
+    print(f"benchmarking {accounts:,} accounts x {args.days} days in {workdir}", flush=True)
+    result = run_refresh_benchmark(accounts, args.days, workdir)
+    print(result_as_json(result) if args.json else result.render())
+    return 0
+
+
+def ui(args: argparse.Namespace) -> int:
+    from expansion.runner import configure_environment
+
+    configure_environment(args.landing or args.data_dir / "landing", args.data_dir, as_of=None)
+    command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
+    command += ["--host", "127.0.0.1", "--port", str(args.port)]
+    os.execv(command[0], command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {
+        "generate": generate,
+        "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of),
+        "demo": demo,
+        "benchmark": benchmark,
+        "ui": ui,
+    }
+    return commands[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Landing zone → ``raw`` schema: one asset per source of the input contract."""
+
+import dagster as dg
+
+from expansion.contract import SOURCES, Source, source_named
+from expansion.ingest import SourceLoadResult, ensure_raw_schema, ingest_source
+from orchestration.resources import WarehouseResource
+
+LANDING_GROUP = "landing"
+INGESTION_GROUP = "ingestion"
+
+
+def landing_key(source: Source) -> dg.AssetKey:
+    return dg.AssetKey(["landing", source.name])
+
+
+def raw_key(source: Source) -> dg.AssetKey:
+    return dg.AssetKey(["raw", source.name])
+
+
+def load_metadata(result: SourceLoadResult) -> dict[str, dg.MetadataValue | int | str]:
+    """What a load did, as asset metadata: counts, and every reject rule and refusal."""
+    metadata: dict[str, dg.MetadataValue | int | str] = {
+        "files_loaded": result.files_loaded,
+        "files_skipped": result.files_skipped,
+        "files_refused": result.files_refused,
+        "rows_loaded": result.rows_loaded,
+        "rows_rejected": result.rows_rejected,
+    }
+    if result.rejects_by_rule:
+        metadata["rejects_by_rule"] = dg.MetadataValue.json(dict(result.rejects_by_rule))
+    if result.refusals:
+        metadata["refusals"] = dg.MetadataValue.md("\n".join(f"- {m}" for m in result.refusals))
+    return metadata
+
+
+def landing_spec(source: Source) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=landing_key(source),
+        group_name=LANDING_GROUP,
+        description=f"Files dropped under `<landing>/{source.name}/`. {source.description}",
+        kinds={"file"},
+    )
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    deps = [landing_key(source)]
+    if source.references_account:
+        deps.append(raw_key(source_named("accounts")))
+
+    @dg.asset(
+        key=raw_key(source),
+        group_name=INGESTION_GROUP,
+        deps=deps,
+        description=(
+            f"Validated rows of `{source.name}` (key: {', '.join(source.key)}); rows that break "
+            "a contract rule are in `raw._rejects`, files are tracked in `raw._load_ledger`."
+        ),
+        kinds={"duckdb"},
+    )
+    def raw_source(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            ensure_raw_schema(con)
+            result = ingest_source(con, warehouse.landing, source)
+        for refusal in result.refusals:
+            context.log.error(refusal)
+        return dg.MaterializeResult(metadata=load_metadata(result))
+
+    return raw_source
+
+
+defs = dg.Definitions(
+    assets=[landing_spec(s) for s in SOURCES] + [build_raw_asset(s) for s in SOURCES],
+)

@@ -1,0 +1,68 @@
+"""Publish validated marts to the serving database, then render the dashboards."""
+
+import shutil
+
+import dagster as dg
+
+from expansion.dashboards import render_site
+from expansion.publish import Publication, publish_serving_database, replace_directory
+from expansion.settings import DASHBOARDS_DIR
+from orchestration.defs.dbt import warehouse_dbt_models
+from orchestration.resources import WarehouseResource
+
+SERVING_GROUP = "serving"
+
+
+@dg.asset(
+    group_name=SERVING_GROUP,
+    deps=[warehouse_dbt_models],
+    kinds={"duckdb"},
+    description=(
+        "`serving.duckdb`: the marts, copied after every check passed and swapped in atomically; "
+        "what dashboards, BI tools and notebooks open read-only."
+    ),
+)
+def serving_database(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    result = publish_serving_database(
+        warehouse.data.warehouse,
+        warehouse.data.serving,
+        Publication(as_of_date=warehouse.as_of, run_id=context.run_id),
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.path)),
+            "tables": dg.MetadataValue.json(list(result.tables)),
+            "rows": result.rows,
+        }
+    )
+
+
+@dg.asset(
+    group_name=SERVING_GROUP,
+    deps=[serving_database],
+    kinds={"html"},
+    description="The static dashboard site rendered from the Evidence pages in `dashboards/`.",
+)
+def dashboard_site(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    site = warehouse.data.site
+    staging = site.with_name(site.name + ".rendering")
+    shutil.rmtree(staging, ignore_errors=True)
+    report = render_site(
+        pages_dir=DASHBOARDS_DIR / "pages",
+        sources_dir=DASHBOARDS_DIR / "sources",
+        serving_db=warehouse.data.serving,
+        out_dir=staging,
+    )
+    replace_directory(staging, site)
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(site / "index.html")),
+            "pages": len(report.pages),
+            "query_errors": len(report.errors),
+        }
+    )
+
+
+defs = dg.Definitions(assets=[serving_database, dashboard_site])

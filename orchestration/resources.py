@@ -1,0 +1,64 @@
+"""Resources shared by the nightly job's assets."""
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from expansion.settings import (
+    AS_OF_DATE_ENV,
+    DataDir,
+    data_dir_from_env,
+    landing_dir_from_env,
+)
+
+DUCKDB_MEMORY_LIMIT_ENV = "EXPANSION_DUCKDB_MEMORY_LIMIT"
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The company's data directory, its landing zone and the night's as-of date."""
+
+    data_dir: str
+    landing_dir: str
+    as_of_date: str | None = None
+    """``YYYY-MM-DD``; when unset, models use the latest day present in the data."""
+    memory_limit: str = "6GB"
+
+    @classmethod
+    def from_environment(cls) -> "WarehouseResource":
+        return cls(
+            data_dir=str(data_dir_from_env().root),
+            landing_dir=str(landing_dir_from_env()),
+            as_of_date=os.environ.get(AS_OF_DATE_ENV) or None,
+            memory_limit=os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, "6GB"),
+        )
+
+    @property
+    def data(self) -> DataDir:
+        return DataDir(Path(self.data_dir))
+
+    @property
+    def landing(self) -> Path:
+        return Path(self.landing_dir)
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.as_of_date) if self.as_of_date else None
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the working warehouse; the nightly job's steps take turns."""
+        self.data.root.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(
+            str(self.data.warehouse),
+            read_only=read_only,
+            config={"memory_limit": self.memory_limit, "threads": os.cpu_count() or 2},
+        )
+        try:
+            yield con
+        finally:
+            con.close()

@@ -1,0 +1,91 @@
+"""Small pure functions the orchestration relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
+from orchestration.defs.jobs import landing_fingerprint
+
+
+def test_the_as_of_date_travels_to_dbt_as_a_var():
+    assert dbt_build_args(None) == ["build"]
+    args = dbt_build_args(dt.date(2026, 11, 21))
+    assert args[:2] == ["build", "--vars"]
+    assert json.loads(args[2]) == {"as_of_date": "2026-11-21"}
+
+
+def test_the_manifest_is_stale_when_missing_or_older_than_a_model(tmp_path):
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "a.sql"
+    model.write_text("select 1")
+    manifest = tmp_path / "dbt_project" / "target" / "manifest.json"
+    assert manifest_is_stale(manifest, tmp_path)
+
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("{}")
+    os.utime(model, (1_000, 1_000))
+    os.utime(manifest, (2_000, 2_000))
+    assert not manifest_is_stale(manifest, tmp_path)
+
+    os.utime(model, (3_000, 3_000))
+    assert manifest_is_stale(manifest, tmp_path)
+
+
+def test_files_under_target_do_not_make_the_manifest_stale(tmp_path):
+    manifest = tmp_path / "dbt_project" / "target" / "manifest.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text("{}")
+    os.utime(manifest, (2_000, 2_000))
+    (manifest.parent / "run_results.json").write_text("{}")  # newer, but dbt's own output
+    assert not manifest_is_stale(manifest, tmp_path)
+
+
+def test_environment_sets_and_restores_variables(monkeypatch):
+    monkeypatch.setenv("EXPANSION_TEST_KEPT", "before")
+    monkeypatch.delenv("EXPANSION_TEST_NEW", raising=False)
+    with environment({"EXPANSION_TEST_KEPT": "during", "EXPANSION_TEST_NEW": "x"}):
+        assert os.environ["EXPANSION_TEST_KEPT"] == "during"
+        assert os.environ["EXPANSION_TEST_NEW"] == "x"
+    assert os.environ["EXPANSION_TEST_KEPT"] == "before"
+    assert "EXPANSION_TEST_NEW" not in os.environ
+
+
+def test_the_landing_fingerprint_changes_when_a_file_is_added_or_replaced(tmp_path):
+    (tmp_path / "usage_daily").mkdir()
+    day_one = tmp_path / "usage_daily" / "2026-11-20.csv"
+    day_one.write_text("account_id\nacc_1\n")
+    first = landing_fingerprint(tmp_path)
+    assert landing_fingerprint(tmp_path) == first
+
+    (tmp_path / "usage_daily" / "2026-11-21.csv").write_text("account_id\nacc_1\n")
+    second = landing_fingerprint(tmp_path)
+    assert second != first
+
+    day_one.write_text("account_id\nacc_2\nacc_3\n")
+    assert landing_fingerprint(tmp_path) != second
+
+
+def test_an_absent_or_empty_landing_zone_has_no_fingerprint(tmp_path):
+    (tmp_path / "empty" / "accounts").mkdir(parents=True)
+    assert landing_fingerprint(tmp_path / "missing") is None
+    assert landing_fingerprint(tmp_path / "empty") is None
+
+
+def test_a_step_failure_is_reported_by_its_innermost_cause():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from expansion.runner import root_cause
+
+    dbt_error = SerializableErrorInfo(
+        "DbtCliError: dbt build failed on model dim_accounts\n", [], "DbtCliError"
+    )
+    wrapper = SerializableErrorInfo(
+        'Error occurred while executing op "warehouse_dbt_models":\n',
+        [],
+        "StepError",
+        cause=dbt_error,
+    )
+    assert root_cause(wrapper) == "DbtCliError: dbt build failed on model dim_accounts"
