@@ -88,7 +88,8 @@ def configure_environment(landing: Path, data_dir: Path, as_of: dt.date | None) 
         os.environ.pop(AS_OF_DATE_ENV, None)
     else:
         os.environ[AS_OF_DATE_ENV] = as_of.isoformat()
-    os.environ.setdefault("DAGSTER_HOME", str(prepare_dagster_home()))
+    if not os.environ.get("DAGSTER_HOME"):
+        os.environ["DAGSTER_HOME"] = str(prepare_dagster_home())
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
 
 
