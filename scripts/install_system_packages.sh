@@ -3,14 +3,22 @@
 #
 #   chromium  headless browser for the dashboard tests (pytest -m browser)
 #
-# Idempotent: apt-get skips packages that are already installed. Run as root
-# (or through sudo) on Debian 12.
+# Idempotent: does nothing when every package is already installed. Needs root
+# (or sudo) on Debian 12 when something is missing.
 set -euo pipefail
 
 packages=(
     chromium
 )
 
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends "${packages[@]}"
+"${as_root[@]}" apt-get update
+"${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
