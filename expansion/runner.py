@@ -32,7 +32,6 @@ SERVING_ASSET = "serving_database"
 
 @dataclass
 class RefreshSummary:
-    succeeded: bool
     rows_loaded: int = 0
     rows_rejected: int = 0
     rejects_by_rule: Counter[str] = field(default_factory=Counter)
@@ -132,8 +131,10 @@ def _progress_line(event) -> str | None:
 
 
 def run_nightly_refresh(
-    landing: Path, data_dir: Path, as_of: dt.date | None = None, stream: TextIO = sys.stdout
+    landing: Path, data_dir: Path, as_of: dt.date | None = None, stream: TextIO | None = None
 ) -> RefreshSummary:
+    """Run the nightly job; progress goes to ``stream`` (standard output by default)."""
+    stream = stream or sys.stdout
     configure_environment(landing, data_dir, as_of)
     import dagster as dg
 
@@ -148,7 +149,7 @@ def run_nightly_refresh(
         return logger
 
     job = defs.resolve_job_def("nightly_refresh").with_logger_defs({"progress": progress_logger})
-    log_file = DataDir(data_dir.resolve()).root / "logs" / "last_refresh.log"
+    log_file = DataDir(data_dir.resolve()).logs / "last_refresh.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     # dagster-dbt echoes dbt's whole log to stdout: keep it in the log file, and the
     # terminal to one line per step.
@@ -168,7 +169,7 @@ def run_nightly_refresh(
 
 
 def summarize(result) -> RefreshSummary:
-    summary = RefreshSummary(succeeded=result.success)
+    summary = RefreshSummary()
     for event in result.get_asset_materialization_events():
         key = event.asset_key.path
         metadata = event.materialization.metadata
@@ -178,7 +179,7 @@ def summarize(result) -> RefreshSummary:
             if "rejects_by_rule" in metadata:
                 summary.rejects_by_rule.update(metadata["rejects_by_rule"].value)
             if "refusals" in metadata:
-                summary.refusals += metadata["refusals"].value.removeprefix("- ").split("\n- ")
+                summary.refusals += metadata["refusals"].value
         if key == [SERVING_ASSET]:
             summary.published = True
     for evaluation in result.get_asset_check_evaluations():

@@ -6,7 +6,7 @@ A data directory holds everything one company's warehouse writes::
       warehouse.duckdb   the working database (raw, staging, intermediate, marts); one writer
       serving.duckdb     validated marts, replaced atomically; what readers open
       site/              the rendered dashboards
-      quality/           Great Expectations results (data docs)
+      logs/              the last refresh's full log (dbt output included)
 
 The landing zone is configured separately (it usually belongs to whoever drops
 the files). Both come from the command line or from the environment variables
@@ -47,8 +47,8 @@ class DataDir:
         return self.root / "site"
 
     @property
-    def quality(self) -> Path:
-        return self.root / "quality"
+    def logs(self) -> Path:
+        return self.root / "logs"
 
 
 def data_dir_from_env() -> DataDir:

@@ -30,7 +30,7 @@ def load_metadata(result: SourceLoadResult) -> dict[str, dg.MetadataValue | int 
     if result.rejects_by_rule:
         metadata["rejects_by_rule"] = dg.MetadataValue.json(dict(result.rejects_by_rule))
     if result.refusals:
-        metadata["refusals"] = dg.MetadataValue.md("\n".join(f"- {m}" for m in result.refusals))
+        metadata["refusals"] = dg.MetadataValue.json(list(result.refusals))
     return metadata
 
 

@@ -89,3 +89,29 @@ def test_a_step_failure_is_reported_by_its_innermost_cause():
         cause=dbt_error,
     )
     assert root_cause(wrapper) == "DbtCliError: dbt build failed on model dim_accounts"
+
+
+def test_the_summary_says_when_the_last_published_version_was_kept(tmp_path):
+    from collections import Counter
+
+    from expansion.runner import RefreshSummary
+    from expansion.settings import DataDir
+
+    data_dir = DataDir(tmp_path)
+    data_dir.serving.write_bytes(b"published yesterday")
+    summary = RefreshSummary(
+        rows_loaded=1200,
+        rows_rejected=3,
+        rejects_by_rule=Counter({"bad_date": 2, "null_key": 1}),
+        checks_passed=10,
+        checks_failed=["raw/subscriptions · raw_subscriptions_integrity"],
+    )
+
+    lines = summary.render(data_dir).splitlines()
+
+    assert lines[0] == "rows loaded: 1,200   rows rejected: 3  (bad_date 2, null_key 1)"
+    assert lines[1] == "checks: 10 passed, 0 warned, 1 failed"
+    assert lines[2] == "  error: raw/subscriptions · raw_subscriptions_integrity"
+    assert (
+        lines[3] == "NOT PUBLISHED (kept the last published version): see the failed checks above"
+    )
