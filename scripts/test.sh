@@ -23,7 +23,7 @@ echo "== sqlfluff (dbt templater)"
 sqlfluff lint models
 
 echo "== the refresh benchmark at a small size: a full nightly job, then the next night"
-expansion benchmark --accounts 200 --days 400 --workdir "$work/benchmark"
+expansion benchmark --accounts 100 --days 400 --workdir "$work/benchmark"
 
 echo "== pytest"
 pytest "$@"
