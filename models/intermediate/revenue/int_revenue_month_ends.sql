@@ -1,0 +1,135 @@
+{#-
+    The monthly date spine of the revenue models: one row per calendar month
+    from the month of the first subscription start up to the month of the
+    as-of date. month_end_date is the month's last day, except in the as-of
+    month, where it is the as-of date itself (the spine is capped: a day after
+    the as-of date is never evaluated, so a line known to end after it never
+    shows as churn). Month offsets come from a 0-999 digits cross join
+    (portable: no generate_series).
+-#}
+with
+
+subscription_lines as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+digits as (
+
+    select 0 as digit
+    union all
+    select 1
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
+    union all
+    select 6
+    union all
+    select 7
+    union all
+    select 8
+    union all
+    select 9
+
+),
+
+month_offsets as (
+
+    select hundreds.digit * 100 + tens.digit * 10 + ones.digit as month_index
+
+    from digits as hundreds
+    cross join digits as tens
+    cross join digits as ones
+
+),
+
+first_month as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'min(start_date)') }} as date) as first_month_start_date
+
+    from subscription_lines
+
+),
+
+month_starts_listed as (
+
+    select
+        month_offsets.month_index,
+        cast(
+            {{ dbt.dateadd('month', 'month_offsets.month_index', 'first_month_start_date') }}
+            as date
+        ) as month_start_date
+
+    from month_offsets
+    cross join first_month
+
+),
+
+month_starts_capped as (
+
+    select
+        month_starts_listed.month_index,
+        month_starts_listed.month_start_date,
+        as_of.as_of_date
+
+    from month_starts_listed
+    cross join as_of
+    where month_starts_listed.month_start_date <= as_of.as_of_date
+
+),
+
+calendar_month_ends_added as (
+
+    select
+        month_index,
+        month_start_date,
+        as_of_date,
+        cast({{ dbt.last_day('month_start_date', 'month') }} as date) as calendar_month_end_date
+
+    from month_starts_capped
+
+),
+
+previous_month_ends_added as (
+
+    -- a separate CTE from the month arithmetic above (DuckDB 2.0 interval bug)
+    select
+        *,
+        cast({{ dbt.dateadd('day', -1, 'month_start_date') }} as date) as previous_month_end_date
+
+    from calendar_month_ends_added
+
+),
+
+final as (
+
+    select
+        month_index,
+        month_start_date,
+        case
+            when calendar_month_end_date > as_of_date then as_of_date
+            else calendar_month_end_date
+        end as month_end_date,
+        previous_month_end_date,
+        cast({{ dbt.date_trunc('quarter', 'month_start_date') }} as date) as quarter_start_date,
+        calendar_month_end_date > as_of_date as is_partial_month,
+        as_of_date
+
+    from previous_month_ends_added
+
+)
+
+select * from final
