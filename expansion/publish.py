@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,16 @@ class PublishResult:
 
 
 def publish_serving_database(
-    warehouse: Path, serving: Path, publication: Publication, schema: str = SERVING_SCHEMA
+    warehouse: Path,
+    serving: Path,
+    publication: Publication,
+    schema: str = SERVING_SCHEMA,
+    extra_tables: Mapping[str, str] | None = None,
 ) -> PublishResult:
     """Copy every table and view of ``schema`` in ``warehouse`` into a new ``serving`` file.
+
+    ``extra_tables`` maps further serving table names to warehouse relations kept
+    outside the dbt schema (e.g. ``{"alerts_outbox": "alerts.outbox"}``).
 
     The previous ``serving`` file stays in place, untouched and readable, until the
     new one is complete; then one rename replaces it. A failure at any point leaves
@@ -63,12 +71,15 @@ def publish_serving_database(
         tables = _relations_in_schema(con, "warehouse", schema)
         if not tables:
             raise RuntimeError(f"nothing to publish: schema {schema!r} in {warehouse} is empty")
+        sources = {table: f"{_quoted(schema)}.{_quoted(table)}" for table in tables}
+        for name, relation in (extra_tables or {}).items():
+            sources[name] = ".".join(_quoted(part) for part in relation.split("."))
         con.execute(f"create schema serving.{_quoted(schema)}")
         rows = 0
-        for table in tables:
-            relation = f"{_quoted(schema)}.{_quoted(table)}"
-            con.execute(f"create table serving.{relation} as select * from warehouse.{relation}")
-            rows += con.execute(f"select count(*) from serving.{relation}").fetchone()[0]
+        for name, relation in sources.items():
+            target = f"serving.{_quoted(schema)}.{_quoted(name)}"
+            con.execute(f"create table {target} as select * from warehouse.{relation}")
+            rows += con.execute(f"select count(*) from {target}").fetchone()[0]
         _record_publication(con, schema, publication)
         con.execute("detach serving")
     except BaseException:
@@ -80,7 +91,7 @@ def publish_serving_database(
     _fsync(temp)
     os.replace(temp, serving)
     _fsync(serving.parent)
-    return PublishResult(serving, tables, rows)
+    return PublishResult(serving, tuple(sources), rows)
 
 
 def replace_directory(new: Path, target: Path) -> None:

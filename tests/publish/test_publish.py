@@ -124,3 +124,21 @@ def test_replace_directory_swaps_in_the_new_site(tmp_path):
 
     assert (site / "index.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_extra_tables_outside_the_marts_schema_are_published_under_their_serving_name(tmp_path):
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", [100])
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema alerts")
+        con.execute("create table alerts.outbox as select 'k1' as dedupe_key, 'sent' as status")
+
+    result = publish_serving_database(
+        warehouse,
+        tmp_path / "serving.duckdb",
+        PUBLICATION,
+        extra_tables={"alerts_outbox": "alerts.outbox"},
+    )
+
+    assert result.tables == ("account_arr", "alerts_outbox")
+    with duckdb.connect(str(result.path), read_only=True) as con:
+        assert con.execute("select status from marts.alerts_outbox").fetchall() == [("sent",)]

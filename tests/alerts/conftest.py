@@ -1,0 +1,47 @@
+"""A local Slack-compatible webhook on 127.0.0.1 that records what it receives."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Webhook:
+    url: str
+    received: list[dict] = field(default_factory=list)
+    failures_to_answer: list[int] = field(default_factory=list)
+    """HTTP statuses to answer, in order, before answering 200 again."""
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status = hook.failures_to_answer.pop(0) if hook.failures_to_answer else 200
+            if status == 200:
+                hook.received.append(json.loads(body))
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b"ok" if status == 200 else b"error")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook.url = f"http://127.0.0.1:{server.server_port}/hooks/expansion"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()

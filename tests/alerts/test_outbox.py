@@ -1,0 +1,118 @@
+"""The alerts outbox queues each alert once and delivers it once, with retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from expansion.alerts import deliver_pending, queue_alerts
+
+NIGHT = dt.datetime(2026, 11, 21, 2, 0)
+
+
+def clock() -> dt.datetime:
+    return NIGHT
+
+
+def no_sleep(_seconds: float) -> None:
+    pass
+
+
+@pytest.fixture
+def warehouse():
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        """
+        create table marts.alert_candidates as
+        select * from (values
+            ('k-acme-seat', 'acc_1', 'Acme', 'Enterprise', 120000.00, 'seat_saturation',
+             date '2026-11-20', 0.9100, 0.8500, 'Team growth discussion', 'tt_team_growth',
+             'csm_1 + ae_1', date '2026-11-27'),
+            ('k-bolt-usage', 'acc_2', 'Bolt', 'SMB', 9000.00, 'usage_ceiling',
+             date '2026-11-21', 0.8400, 0.8000, 'Usage review', 'tt_usage_review',
+             'csm_2', date '2026-11-28')
+        ) as t(dedupe_key, account_id, account_name, segment, arr_usd, trigger_id, fired_on,
+               signal_value, threshold_value, recommended_action, talk_track_id, owner, due_date)
+        """
+    )
+    yield con
+    con.close()
+
+
+def statuses(con) -> dict[str, tuple[str, int]]:
+    rows = con.execute("select dedupe_key, status, attempts from alerts.outbox").fetchall()
+    return {key: (status, attempts) for key, status, attempts in rows}
+
+
+def test_queueing_the_same_night_twice_adds_nothing(warehouse):
+    assert queue_alerts(warehouse, NIGHT) == 2
+    assert queue_alerts(warehouse, NIGHT) == 0
+    alert_ids = [r[0] for r in warehouse.execute("select alert_id from alerts.outbox").fetchall()]
+    assert sorted(alert_ids) == ["alert_k-acme-seat", "alert_k-bolt-usage"]
+
+
+def test_without_a_webhook_alerts_wait_in_the_outbox(warehouse):
+    queue_alerts(warehouse, NIGHT)
+    report = deliver_pending(warehouse, None, clock)
+    assert (report.sent, report.pending) == (0, 2)
+    assert statuses(warehouse) == {"k-acme-seat": ("pending", 0), "k-bolt-usage": ("pending", 0)}
+
+
+def test_each_alert_is_posted_once_even_when_the_night_is_rerun(warehouse, webhook):
+    queue_alerts(warehouse, NIGHT)
+    first = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+    queue_alerts(warehouse, NIGHT)
+    second = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (first.sent, second.sent) == (2, 0)
+    assert len(webhook.received) == 2
+    acme = next(m["text"] for m in webhook.received if "Acme" in m["text"])
+    assert "$120,000" in acme
+    assert "seat_saturation" in acme
+    assert "signal 0.9100 vs threshold 0.8500" in acme
+    assert "Owner: csm_1 + ae_1" in acme
+    assert "by 2026-11-27" in acme
+    assert statuses(warehouse) == {"k-acme-seat": ("sent", 1), "k-bolt-usage": ("sent", 1)}
+
+
+def test_transient_failures_are_retried_with_backoff(warehouse, webhook):
+    webhook.failures_to_answer = [503, 429]
+    waits: list[float] = []
+    queue_alerts(warehouse, NIGHT)
+
+    report = deliver_pending(
+        warehouse, webhook.url, clock, max_attempts=3, backoff_seconds=0.5, sleep=waits.append
+    )
+
+    assert report.sent == 2
+    assert waits == [0.5, 1.0]  # the first alert needed three tries
+    assert statuses(warehouse)["k-acme-seat"] == ("sent", 3)
+
+
+def test_a_permanent_failure_is_recorded_and_retried_the_next_night(warehouse, webhook):
+    webhook.failures_to_answer = [404]
+    queue_alerts(warehouse, NIGHT)
+
+    first = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+    error = warehouse.execute(
+        "select last_error from alerts.outbox where dedupe_key = 'k-acme-seat'"
+    ).fetchone()[0]
+    second = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (first.sent, first.failed) == (1, 1)
+    assert error == "HTTP 404 from the webhook"
+    assert (second.sent, second.failed) == (1, 0)
+    assert len(webhook.received) == 2
+
+
+def test_an_unreachable_webhook_fails_after_its_attempts(warehouse, webhook):
+    queue_alerts(warehouse, NIGHT)
+    closed_port = "http://127.0.0.1:9/nothing-listens-here"
+
+    report = deliver_pending(warehouse, closed_port, clock, max_attempts=2, sleep=no_sleep)
+
+    assert report.failed == 2
+    assert statuses(warehouse) == {"k-acme-seat": ("failed", 2), "k-bolt-usage": ("failed", 2)}
