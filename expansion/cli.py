@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--accounts", type=_positive_int, default=defaults.accounts)
     demo.add_argument("--days", type=_positive_int, default=defaults.days)
 
+    backtest = commands.add_parser("backtest", help="print the trigger backtest")
+    backtest.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
+
+    export = commands.add_parser("export", help="export a published mart for spreadsheet users")
+    export.add_argument("mart", choices=("scorecard",))
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
+
     benchmark = commands.add_parser(
         "benchmark", help="time a full refresh and the next night's refresh on a generated company"
     )
@@ -127,6 +136,31 @@ def demo(args: argparse.Namespace) -> int:
     return refresh(landing, args.data_dir, as_of=config.end_date)
 
 
+def backtest(args: argparse.Namespace) -> int:
+    from expansion.backtest import format_backtest_table, read_backtest
+
+    print(format_backtest_table(read_backtest(DataDir(args.data_dir.resolve()).serving)))
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from expansion.export import export_scorecard
+
+    serving = DataDir(args.data_dir.resolve()).serving
+    if not serving.exists():
+        print(
+            f"error: no serving database at {serving}; run `expansion refresh` first",
+            file=sys.stderr,
+        )
+        return 2
+    result = export_scorecard(serving, args.format, args.out)
+    print(
+        f"wrote {result.rows:,} scorecard rows to {result.path} "
+        f"({result.neutralised_cells} cells neutralised against formula injection)"
+    )
+    return 0
+
+
 def benchmark(args: argparse.Namespace) -> int:
     from expansion.benchmark import SIZES, result_as_json, run_refresh_benchmark
 
@@ -153,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         "generate": generate,
         "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of),
         "demo": demo,
+        "backtest": backtest,
+        "export": export,
         "benchmark": benchmark,
         "ui": ui,
     }

@@ -6,12 +6,13 @@ merges them and applies project-wide policy once (the shared resources).
 
 import dagster as dg
 
-from orchestration.defs import dbt, ingestion, jobs, quality, serving
+from orchestration.defs import alerts, dbt, ingestion, jobs, quality, serving
 from orchestration.resources import WarehouseResource
 
 defs = dg.Definitions.merge(
     ingestion.defs,
     dbt.defs,
+    alerts.defs,
     quality.defs,
     serving.defs,
     jobs.defs,

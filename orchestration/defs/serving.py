@@ -4,9 +4,11 @@ import shutil
 
 import dagster as dg
 
+from expansion.alerts import OUTBOX_TABLE
 from expansion.dashboards import render_site
 from expansion.publish import Publication, publish_serving_database, replace_directory
 from expansion.settings import DASHBOARDS_DIR
+from orchestration.defs.alerts import alerts_outbox
 from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
@@ -15,11 +17,11 @@ SERVING_GROUP = "serving"
 
 @dg.asset(
     group_name=SERVING_GROUP,
-    deps=[warehouse_dbt_models],
+    deps=[warehouse_dbt_models, alerts_outbox],
     kinds={"duckdb"},
     description=(
-        "`serving.duckdb`: the marts, copied after every check passed and swapped in atomically; "
-        "what dashboards, BI tools and notebooks open read-only."
+        "`serving.duckdb`: the marts and the alerts outbox, copied after every check passed "
+        "and swapped in atomically; what dashboards, BI tools and notebooks open read-only."
     ),
 )
 def serving_database(
@@ -29,6 +31,7 @@ def serving_database(
         warehouse.data.warehouse,
         warehouse.data.serving,
         Publication(as_of_date=warehouse.as_of, run_id=context.run_id),
+        extra_tables={"alerts_outbox": OUTBOX_TABLE},
     )
     return dg.MaterializeResult(
         metadata={

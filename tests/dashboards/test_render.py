@@ -17,7 +17,7 @@ from expansion.dashboards import RenderIssue, render_site
 
 @pytest.fixture
 def render_repo_pages(dashboards_dir, serving_db):
-    """Render the repository's pages from the fixture database into ``out``."""
+    """Render the pinned pages from the fixture database into ``out``."""
 
     def render(out: Path, limit: int = 300):
         pages, sources = dashboards_dir / "pages", dashboards_dir / "sources"

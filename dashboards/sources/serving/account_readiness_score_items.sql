@@ -1,0 +1,1 @@
+select * from marts.account_readiness_score_items

@@ -1,0 +1,243 @@
+{#-
+    One row per account per usage day: the support picture as known at the
+    end of that day - tickets opened in the last 30 days and the 30 days
+    before, the trend between the two, tickets open at the end of the day,
+    and the latest CSAT rating received.
+
+    Point in time: a ticket counts from its created_at day; it is open on day
+    D when created on or before D and not resolved on or before D (a ticket
+    resolved after D is open on D, whatever its later resolution). A CSAT
+    rating is known from the day its ticket was resolved.
+
+    Set-based: the ticket events (opened, resolved, rated) and a zero row per
+    usage day are summed per account and day; 30-day counts are `range`
+    windows over the day number, open tickets a running sum of +1 / -1, the
+    latest CSAT the value of the last rated day (running group number).
+
+    Incremental: output days from (latest built day - 3) on. Tickets are a
+    small snapshot, read whole, so running totals start from the first ticket.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['account_id', 'usage_date'],
+        on_schema_change='fail',
+    )
+}}
+
+{%- set rebuild_days = 3 %}
+{%- set day_number_origin = "cast('2000-01-01' as date)" %}
+
+with
+
+usage_daily as (
+
+    select * from {{ ref('stg_product__usage_daily') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+{% if is_incremental() %}
+latest_built as (
+
+    select max(usage_date) as latest_built_date
+    from {{ this }}
+
+),
+{% endif %}
+
+output_window as (
+
+    select
+        {% if is_incremental() -%}
+            cast(
+                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
+            ) as first_output_date,
+        {%- else -%}
+            cast('1900-01-01' as date) as first_output_date,
+        {%- endif %}
+        as_of.as_of_date as last_output_date
+
+    from as_of
+    {% if is_incremental() -%}
+        cross join latest_built
+    {%- endif %}
+
+),
+
+output_days as (
+
+    select
+        usage_daily.account_id,
+        usage_daily.usage_date,
+        {{ dbt.datediff(day_number_origin, 'usage_daily.usage_date', 'day') }} as day_number
+
+    from usage_daily
+    cross join output_window
+    where
+        usage_daily.usage_date >= output_window.first_output_date
+        and usage_daily.usage_date <= output_window.last_output_date
+
+),
+
+tickets_known as (
+
+    select
+        tickets.account_id,
+        cast(tickets.created_at as date) as created_date,
+        case
+            when cast(tickets.resolved_at as date) <= output_window.last_output_date
+                then cast(tickets.resolved_at as date)
+        end as resolved_date,
+        tickets.csat_score
+
+    from tickets
+    cross join output_window
+    where cast(tickets.created_at as date) <= output_window.last_output_date
+
+),
+
+ticket_events as (
+
+    select
+        account_id,
+        {{ dbt.datediff(day_number_origin, 'created_date', 'day') }} as day_number,
+        1 as tickets_opened,
+        1 as open_delta,
+        0 as csat_ratings,
+        cast(0 as decimal(18, 4)) as csat_total
+    from tickets_known
+
+    union all
+
+    select
+        account_id,
+        {{ dbt.datediff(day_number_origin, 'resolved_date', 'day') }} as day_number,
+        0 as tickets_opened,
+        -1 as open_delta,
+        case when csat_score is not null then 1 else 0 end as csat_ratings,
+        cast(coalesce(csat_score, 0) as decimal(18, 4)) as csat_total
+    from tickets_known
+    where resolved_date is not null
+
+    union all
+
+    select
+        account_id,
+        day_number,
+        0 as tickets_opened,
+        0 as open_delta,
+        0 as csat_ratings,
+        cast(0 as decimal(18, 4)) as csat_total
+    from output_days
+
+),
+
+ticket_events_per_day as (
+
+    select
+        account_id,
+        day_number,
+        sum(tickets_opened) as tickets_opened,
+        sum(open_delta) as open_delta,
+        sum(csat_ratings) as csat_ratings,
+        sum(csat_total) as csat_total
+
+    from ticket_events
+    group by account_id, day_number
+
+),
+
+ticket_windows as (
+
+    select
+        account_id,
+        day_number,
+        csat_ratings,
+        csat_total,
+        sum(tickets_opened) over (
+            partition by account_id order by day_number
+            range between 29 preceding and current row
+        ) as tickets_opened_30d,
+        sum(tickets_opened) over (
+            partition by account_id order by day_number
+            range between 59 preceding and 30 preceding
+        ) as tickets_opened_prior_30d,
+        sum(open_delta) over (
+            partition by account_id order by day_number
+            rows between unbounded preceding and current row
+        ) as open_tickets,
+        sum(case when csat_ratings > 0 then 1 else 0 end) over (
+            partition by account_id order by day_number
+            rows between unbounded preceding and current row
+        ) as csat_rating_group
+
+    from ticket_events_per_day
+
+),
+
+csat_carried as (
+
+    select
+        account_id,
+        day_number,
+        tickets_opened_30d,
+        coalesce(tickets_opened_prior_30d, 0) as tickets_opened_prior_30d,
+        open_tickets,
+        -- every day of a group shares the group's first (rated) day
+        max(
+            case when csat_ratings > 0 then csat_total / csat_ratings end
+        ) over (partition by account_id, csat_rating_group) as latest_csat_score,
+        max(
+            case when csat_ratings > 0 then day_number end
+        ) over (partition by account_id, csat_rating_group) as latest_csat_day_number
+
+    from ticket_windows
+
+),
+
+final as (
+
+    select
+        output_days.account_id,
+        output_days.usage_date,
+        cast(csat_carried.tickets_opened_30d as {{ dbt.type_bigint() }}) as tickets_opened_30d,
+        cast(
+            csat_carried.tickets_opened_prior_30d as {{ dbt.type_bigint() }}
+        ) as tickets_opened_prior_30d,
+        case
+            when
+                csat_carried.tickets_opened_30d = 0
+                and csat_carried.tickets_opened_prior_30d = 0
+                then 'none'
+            when csat_carried.tickets_opened_30d < csat_carried.tickets_opened_prior_30d
+                then 'declining'
+            when csat_carried.tickets_opened_30d = csat_carried.tickets_opened_prior_30d
+                then 'stable'
+            else 'increasing'
+        end as ticket_trend,
+        cast(csat_carried.open_tickets as {{ dbt.type_bigint() }}) as open_tickets,
+        cast(csat_carried.latest_csat_score as decimal(6, 2)) as latest_csat_score,
+        output_days.day_number - csat_carried.latest_csat_day_number as days_since_latest_csat
+
+    from output_days
+    inner join csat_carried
+        on
+            output_days.account_id = csat_carried.account_id
+            and output_days.day_number = csat_carried.day_number
+
+)
+
+select * from final

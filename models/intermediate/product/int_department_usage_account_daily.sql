@@ -1,0 +1,122 @@
+{#-
+    Feature usage pre-aggregated to one row per account, day and department
+    of the users who used a feature that day: the input of "distinct active
+    departments in the last 30 days" (the Enterprise gate's departments
+    criterion, the readiness growth signals and the trigger library).
+    Users without a department count as 'unknown'.
+
+    Incremental like int_feature_usage_account_feature_daily: each run
+    rebuilds the days from (latest built day - 3) on.
+
+    unique_key is the day, not the full grain: delete+insert then replaces
+    whole days, so a key that no longer occurs in a re-delivered day (a user
+    moved to another department, a feature row removed) cannot survive as a
+    stale row. Days before the rebuild window keep the attribution they were
+    built with (the users snapshot as known then). The grain's uniqueness is
+    a data test.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='usage_date',
+        on_schema_change='fail',
+    )
+}}
+
+{%- set rebuild_days = 3 %}
+
+with
+
+feature_usage as (
+
+    select * from {{ ref('stg_product__feature_usage_daily') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_product__users') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+{% if is_incremental() %}
+latest_built as (
+
+    select max(usage_date) as latest_built_date
+    from {{ this }}
+
+),
+{% endif %}
+
+processing_window as (
+
+    select
+        {% if is_incremental() -%}
+            cast(
+                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
+            ) as first_usage_date,
+        {%- else -%}
+            cast('1900-01-01' as date) as first_usage_date,
+        {%- endif %}
+        as_of.as_of_date as last_usage_date
+
+    from as_of
+    {% if is_incremental() -%}
+        cross join latest_built
+    {%- endif %}
+
+),
+
+feature_usage_in_window as (
+
+    select
+        feature_usage.account_id,
+        feature_usage.usage_date,
+        feature_usage.user_id,
+        feature_usage.events
+
+    from feature_usage
+    cross join processing_window
+    where
+        feature_usage.usage_date >= processing_window.first_usage_date
+        and feature_usage.usage_date <= processing_window.last_usage_date
+
+),
+
+usage_with_department as (
+
+    select
+        feature_usage_in_window.account_id,
+        feature_usage_in_window.usage_date,
+        coalesce(users.department, 'unknown') as department,
+        feature_usage_in_window.user_id,
+        feature_usage_in_window.events
+
+    from feature_usage_in_window
+    left join users
+        on feature_usage_in_window.user_id = users.user_id
+
+),
+
+final as (
+
+    select
+        account_id,
+        usage_date,
+        department,
+        count(distinct user_id) as active_user_count,
+        sum(events) as events
+
+    from usage_with_department
+    group by account_id, usage_date, department
+
+)
+
+select * from final

@@ -1,0 +1,125 @@
+{#-
+    Feature usage pre-aggregated to one row per account, day and feature (the
+    raw grain adds user_id): the input every "distinct features in the last N
+    days" window reads, so that no window ever scans per-user rows.
+
+    Incremental: each run rebuilds the days from (latest built day - 3) on,
+    so a late-arriving file for the last three days is picked up; no window
+    is computed here, so no further look-back is needed.
+
+    unique_key is the day, not the full grain: delete+insert then replaces
+    whole days, so a key that no longer occurs in a re-delivered day (a user
+    moved to another department, a feature row removed) cannot survive as a
+    stale row. Days before the rebuild window keep the attribution they were
+    built with (the users snapshot as known then). The grain's uniqueness is
+    a data test.
+-#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='usage_date',
+        on_schema_change='fail',
+    )
+}}
+
+{%- set rebuild_days = 3 %}
+
+with
+
+feature_usage as (
+
+    select * from {{ ref('stg_product__feature_usage_daily') }}
+
+),
+
+features as (
+
+    select * from {{ ref('stg_product__features') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+{% if is_incremental() %}
+latest_built as (
+
+    select max(usage_date) as latest_built_date
+    from {{ this }}
+
+),
+{% endif %}
+
+processing_window as (
+
+    select
+        {% if is_incremental() -%}
+            cast(
+                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
+            ) as first_usage_date,
+        {%- else -%}
+            cast('1900-01-01' as date) as first_usage_date,
+        {%- endif %}
+        as_of.as_of_date as last_usage_date
+
+    from as_of
+    {% if is_incremental() -%}
+        cross join latest_built
+    {%- endif %}
+
+),
+
+feature_usage_in_window as (
+
+    select
+        feature_usage.account_id,
+        feature_usage.usage_date,
+        feature_usage.feature_id,
+        feature_usage.user_id,
+        feature_usage.events
+
+    from feature_usage
+    cross join processing_window
+    where
+        feature_usage.usage_date >= processing_window.first_usage_date
+        and feature_usage.usage_date <= processing_window.last_usage_date
+
+),
+
+aggregated_per_feature as (
+
+    select
+        account_id,
+        usage_date,
+        feature_id,
+        count(distinct user_id) as active_user_count,
+        sum(events) as events
+
+    from feature_usage_in_window
+    group by account_id, usage_date, feature_id
+
+),
+
+final as (
+
+    select
+        aggregated_per_feature.account_id,
+        aggregated_per_feature.usage_date,
+        aggregated_per_feature.feature_id,
+        coalesce(features.is_core, false) as is_core,
+        coalesce(features.is_gated, false) as is_gated,
+        features.unlocking_product_id,
+        aggregated_per_feature.active_user_count,
+        aggregated_per_feature.events
+
+    from aggregated_per_feature
+    left join features
+        on aggregated_per_feature.feature_id = features.feature_id
+
+)
+
+select * from final

@@ -1,0 +1,536 @@
+{#-
+    One row per active account on the as-of date: every input the two
+    readiness scores and the scorecard need, as known on that date - the
+    daily product, support and relationship features of the day, plus what
+    only the as-of view needs (requests and initiatives for unowned
+    products, firmographic growth, departments since purchase, renewal
+    distance, ARR against the segment median, products not owned).
+
+    Windows (positive outcome 90 days, requests 180, promoter NPS 60) come
+    from seeds.signal_points.window_days. Point in time: every row read is
+    dated on or before the as-of date.
+-#}
+{{ config(materialized='table') }}
+
+with
+
+accounts as (
+
+    select * from {{ ref('int_accounts_segmented') }}
+
+),
+
+subscription_lines as (
+
+    select * from {{ ref('int_subscription_lines_usd') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
+
+),
+
+product_usage as (
+
+    select * from {{ ref('int_product_usage_account_daily') }}
+
+),
+
+support as (
+
+    select * from {{ ref('int_support_account_daily') }}
+
+),
+
+relationship as (
+
+    select * from {{ ref('int_relationship_account_daily') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+nps_responses as (
+
+    select * from {{ ref('stg_survey__nps_responses') }}
+
+),
+
+firmographics as (
+
+    select * from {{ ref('stg_enrichment__firmographics') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_product__users') }}
+
+),
+
+signal_points as (
+
+    select * from {{ ref('signal_points') }}
+
+),
+
+active_accounts as (
+
+    select * from accounts
+    where current_arr_usd > 0
+
+),
+
+signal_windows as (
+
+    select
+        max(case when signal_id = 'positive_outcome' then window_days end) as positive_outcome_days,
+        max(
+            case when signal_id = 'asked_for_missing_features' then window_days end
+        ) as feature_request_days,
+        max(case when signal_id = 'new_initiative' then window_days end) as new_initiative_days,
+        max(case when signal_id = 'recent_promoter_nps' then window_days end) as promoter_nps_days,
+        max(
+            case when signal_id = 'recent_promoter_nps' then min_value end
+        ) as promoter_nps_min_score
+
+    from signal_points
+
+),
+
+owned_products as (
+
+    select distinct
+        subscription_lines.account_id,
+        subscription_lines.product_id
+
+    from subscription_lines
+    where subscription_lines.is_active_on_as_of_date
+
+),
+
+-- "purchase": the start of the current core subscription line (the latest
+-- term, renewal or upgrade), against which growth "since purchase" is measured
+current_purchases as (
+
+    select
+        subscription_lines.account_id,
+        max(subscription_lines.start_date) as purchase_date
+
+    from subscription_lines
+    inner join products
+        on subscription_lines.product_id = products.product_id
+    where subscription_lines.is_active_on_as_of_date and products.product_family = 'core'
+    group by subscription_lines.account_id
+
+),
+
+-- the earliest contracted end of a line active on the as-of date
+renewals as (
+
+    select
+        account_id,
+        min(end_date) as next_renewal_date
+
+    from subscription_lines
+    where is_active_on_as_of_date and end_date is not null
+    group by account_id
+
+),
+
+unowned_modules as (
+
+    select
+        active_accounts.account_id,
+        products.product_id
+
+    from active_accounts
+    cross join products
+    left join owned_products
+        on
+            active_accounts.account_id = owned_products.account_id
+            and products.product_id = owned_products.product_id
+    where products.product_family = 'module' and owned_products.product_id is null
+
+),
+
+unowned_module_counts as (
+
+    select
+        account_id,
+        count(*) as modules_not_owned
+
+    from unowned_modules
+    group by account_id
+
+),
+
+-- feature_request:<product> ticket tags and unmet_need:<product> CRM tags for unowned modules
+feature_requests as (
+
+    select
+        unowned_modules.account_id,
+        count(*) as feature_requests
+
+    from unowned_modules
+    inner join tickets
+        on unowned_modules.account_id = tickets.account_id
+    cross join signal_windows
+    inner join active_accounts
+        on unowned_modules.account_id = active_accounts.account_id
+    where
+        cast(tickets.created_at as date) <= active_accounts.as_of_date
+        and {{ dbt.datediff(
+            'cast(tickets.created_at as date)', 'active_accounts.as_of_date', 'day'
+        ) }}
+        < signal_windows.feature_request_days
+        and {{ dbt.concat(["';'", "tickets.tags", "';'"]) }}
+        like {{ dbt.concat(["'%;feature_request:'", "unowned_modules.product_id", "';%'"]) }}
+    group by unowned_modules.account_id
+
+),
+
+activities_known as (
+
+    select
+        activities.account_id,
+        activities.activity_type,
+        {{ dbt.concat(["';'", "coalesce(activities.tags, '')", "';'"]) }} as tag_list,
+        {{ dbt.datediff(
+            'cast(activities.occurred_at as date)', 'active_accounts.as_of_date', 'day'
+        ) }}
+        as days_ago
+
+    from activities
+    inner join active_accounts
+        on activities.account_id = active_accounts.account_id
+    where cast(activities.occurred_at as date) <= active_accounts.as_of_date
+
+),
+
+activity_signals as (
+
+    select
+        activities_known.account_id,
+        sum(
+            case
+                when
+                    activities_known.tag_list like '%;positive_outcome;%'
+                    and activities_known.days_ago < signal_windows.positive_outcome_days
+                    then 1
+                else 0
+            end
+        ) as positive_outcomes,
+        min(case when activities_known.activity_type = 'qbr' then activities_known.days_ago end)
+        as days_since_last_qbr
+
+    from activities_known
+    cross join signal_windows
+    group by activities_known.account_id
+
+),
+
+activity_product_tags as (
+
+    select
+        activities_known.account_id,
+        sum(
+            case
+                when
+                    activities_known.tag_list
+                    like {{ dbt.concat(["'%;unmet_need:'", "unowned_modules.product_id", "';%'"]) }}
+                    and activities_known.days_ago < signal_windows.feature_request_days
+                    then 1
+                else 0
+            end
+        ) as unmet_need_tags,
+        sum(
+            case
+                when
+                    activities_known.tag_list
+                    like {{ dbt.concat([
+                        "'%;new_initiative:'", "unowned_modules.product_id", "';%'"
+                    ]) }}
+                    and activities_known.days_ago < signal_windows.new_initiative_days
+                    then 1
+                else 0
+            end
+        ) as new_initiatives
+
+    from activities_known
+    inner join unowned_modules
+        on activities_known.account_id = unowned_modules.account_id
+    cross join signal_windows
+    group by activities_known.account_id
+
+),
+
+promoter_nps as (
+
+    select
+        nps_responses.account_id,
+        max(nps_responses.nps_score) as best_recent_nps_score
+
+    from nps_responses
+    inner join active_accounts
+        on nps_responses.account_id = active_accounts.account_id
+    cross join signal_windows
+    where
+        cast(nps_responses.responded_at as date) <= active_accounts.as_of_date
+        and {{ dbt.datediff(
+            'cast(nps_responses.responded_at as date)', 'active_accounts.as_of_date', 'day'
+        ) }}
+        < signal_windows.promoter_nps_days
+    group by nps_responses.account_id
+
+),
+
+firmographics_known as (
+
+    select
+        firmographics.account_id,
+        firmographics.snapshot_date,
+        firmographics.employee_count,
+        firmographics.open_roles,
+        firmographics.last_funding_date,
+        active_accounts.as_of_date,
+        current_purchases.purchase_date,
+        row_number() over (
+            partition by firmographics.account_id order by firmographics.snapshot_date desc
+        ) as recency_rank,
+        row_number() over (
+            partition by
+                firmographics.account_id,
+                firmographics.snapshot_date >= current_purchases.purchase_date
+            order by firmographics.snapshot_date
+        ) as since_purchase_rank
+
+    from firmographics
+    inner join active_accounts
+        on firmographics.account_id = active_accounts.account_id
+    left join current_purchases
+        on firmographics.account_id = current_purchases.account_id
+    where firmographics.snapshot_date <= active_accounts.as_of_date
+
+),
+
+-- month arithmetic on its own (PORTABILITY: no day and month intervals in one select)
+year_ago_bounds as (
+
+    select
+        account_id,
+        cast({{ dbt.dateadd('month', -12, 'as_of_date') }} as date) as year_ago_date
+
+    from active_accounts
+
+),
+
+firmographics_year_ago as (
+
+    select
+        firmographics_known.account_id,
+        firmographics_known.employee_count,
+        row_number() over (
+            partition by firmographics_known.account_id
+            order by firmographics_known.snapshot_date desc
+        ) as recency_rank
+
+    from firmographics_known
+    inner join year_ago_bounds
+        on firmographics_known.account_id = year_ago_bounds.account_id
+    where firmographics_known.snapshot_date <= year_ago_bounds.year_ago_date
+
+),
+
+firmographic_growth as (
+
+    select
+        latest.account_id,
+        latest.employee_count,
+        latest.open_roles,
+        latest.last_funding_date,
+        latest.as_of_date,
+        year_ago.employee_count as employee_count_year_ago,
+        -- at purchase: the latest snapshot on or before it, else the first after it
+        coalesce(
+            before_purchase.employee_count, after_purchase.employee_count
+        ) as employee_count_at_purchase
+
+    from firmographics_known as latest
+    left join firmographics_year_ago as year_ago
+        on latest.account_id = year_ago.account_id and year_ago.recency_rank = 1
+    left join firmographics_known as after_purchase
+        on
+            latest.account_id = after_purchase.account_id
+            and after_purchase.snapshot_date >= after_purchase.purchase_date
+            and after_purchase.since_purchase_rank = 1
+    left join (
+        select
+            account_id,
+            employee_count,
+            row_number() over (partition by account_id order by snapshot_date desc) as rank_before
+        from firmographics_known
+        where snapshot_date <= purchase_date
+    ) as before_purchase
+        on latest.account_id = before_purchase.account_id and before_purchase.rank_before = 1
+    where latest.recency_rank = 1
+
+),
+
+funding_windows as (
+
+    select
+        account_id,
+        cast({{ dbt.dateadd('month', 12, 'last_funding_date') }} as date) as funding_recent_until
+
+    from firmographic_growth
+
+),
+
+departments_since_purchase as (
+
+    select
+        users.account_id,
+        count(distinct users.department) as departments_now,
+        count(
+            distinct case
+                when cast(users.created_at as date) <= current_purchases.purchase_date
+                    then users.department
+            end
+        ) as departments_at_purchase
+
+    from users
+    inner join active_accounts
+        on users.account_id = active_accounts.account_id
+    left join current_purchases
+        on users.account_id = current_purchases.account_id
+    where cast(users.created_at as date) <= active_accounts.as_of_date
+    group by users.account_id
+
+),
+
+segment_medians as (
+
+    select
+        segment,
+        percentile_cont(0.5) within group (order by current_arr_usd) as median_arr_usd
+
+    from active_accounts
+    group by segment
+
+),
+
+final as (
+
+    select
+        active_accounts.account_id,
+        active_accounts.as_of_date,
+        active_accounts.segment,
+        active_accounts.account_name,
+        active_accounts.csm_owner,
+        active_accounts.ae_owner,
+        active_accounts.onboarded_date,
+        active_accounts.current_arr_usd,
+        cast(segment_medians.median_arr_usd as decimal(18, 2)) as segment_median_arr_usd,
+        cast(
+            active_accounts.current_arr_usd / nullif(segment_medians.median_arr_usd, 0)
+            as decimal(18, 4)
+        ) as arr_to_segment_median_ratio,
+        product_usage.usage_date is not null as has_usage_on_as_of_date,
+        product_usage.active_users,
+        product_usage.paid_seats,
+        product_usage.users_to_date,
+        product_usage.core_tier_rank,
+        product_usage.active_user_seat_ratio,
+        product_usage.weekly_active_user_ratio,
+        product_usage.core_feature_adoption_ratio,
+        product_usage.usage_capacity_ratio,
+        product_usage.capacity_binding_dimension,
+        support.ticket_trend,
+        support.latest_csat_score,
+        relationship.latest_nps_score,
+        coalesce(relationship.contacts_present, 0) as contacts_present,
+        coalesce(relationship.has_exec_sponsor, false) as has_exec_sponsor,
+        activity_signals.days_since_last_qbr,
+        coalesce(activity_signals.positive_outcomes, 0) as positive_outcomes,
+        coalesce(feature_requests.feature_requests, 0)
+        + coalesce(activity_product_tags.unmet_need_tags, 0) as unowned_product_requests,
+        coalesce(activity_product_tags.new_initiatives, 0) as new_initiatives,
+        promoter_nps.best_recent_nps_score,
+        {{ dbt.datediff(
+            'active_accounts.as_of_date', 'renewals.next_renewal_date', 'day'
+        ) }} as days_to_renewal,
+        coalesce(unowned_module_counts.modules_not_owned, 0) as modules_not_owned,
+        firmographic_growth.employee_count,
+        firmographic_growth.open_roles,
+        firmographic_growth.last_funding_date,
+        coalesce(funding_windows.funding_recent_until > active_accounts.as_of_date, false)
+        as has_funding_in_last_year,
+        cast(
+            (firmographic_growth.employee_count - firmographic_growth.employee_count_year_ago)
+            / nullif(cast(firmographic_growth.employee_count_year_ago as decimal(18, 4)), 0)
+            as decimal(18, 4)
+        ) as employee_growth_yoy,
+        current_purchases.purchase_date,
+        firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase
+        as employees_added_since_purchase,
+        cast(
+            (firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase)
+            / nullif(cast(firmographic_growth.employee_count_at_purchase as decimal(18, 4)), 0)
+            as decimal(18, 4)
+        ) as employee_growth_since_purchase,
+        coalesce(departments_since_purchase.departments_now, 0)
+        - coalesce(departments_since_purchase.departments_at_purchase, 0)
+        as departments_added_since_purchase
+
+    from active_accounts
+    left join segment_medians
+        on active_accounts.segment = segment_medians.segment
+    left join product_usage
+        on
+            active_accounts.account_id = product_usage.account_id
+            and active_accounts.as_of_date = product_usage.usage_date
+    left join support
+        on
+            active_accounts.account_id = support.account_id
+            and active_accounts.as_of_date = support.usage_date
+    left join relationship
+        on
+            active_accounts.account_id = relationship.account_id
+            and active_accounts.as_of_date = relationship.usage_date
+    left join activity_signals
+        on active_accounts.account_id = activity_signals.account_id
+    left join activity_product_tags
+        on active_accounts.account_id = activity_product_tags.account_id
+    left join feature_requests
+        on active_accounts.account_id = feature_requests.account_id
+    left join promoter_nps
+        on active_accounts.account_id = promoter_nps.account_id
+    left join renewals
+        on active_accounts.account_id = renewals.account_id
+    left join unowned_module_counts
+        on active_accounts.account_id = unowned_module_counts.account_id
+    left join firmographic_growth
+        on active_accounts.account_id = firmographic_growth.account_id
+    left join funding_windows
+        on active_accounts.account_id = funding_windows.account_id
+    left join departments_since_purchase
+        on active_accounts.account_id = departments_since_purchase.account_id
+    left join current_purchases
+        on active_accounts.account_id = current_purchases.account_id
+
+)
+
+select * from final

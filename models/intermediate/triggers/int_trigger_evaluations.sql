@@ -1,0 +1,60 @@
+{#-
+    One row per account, trigger and day on which the trigger's condition
+    holds (evaluated point in time: the trigger models read only rows dated on
+    or before the day), for the enabled triggers of trigger_registry: the
+    union of the trigger models (macro union_trigger_models, which finds them
+    in `graph`). A table: the firings and the backtest read it.
+
+    dbt must know a model's refs when it parses the project, before `graph`
+    exists, so each trigger model has one `depends_on` line below. The
+    singular test assert_every_enabled_trigger_has_a_model_and_vice_versa
+    fails when a line, a model or a registry row is missing.
+-#}
+{{ config(materialized='table') }}
+
+-- depends_on: {{ ref('trg_api_growth') }}
+-- depends_on: {{ ref('trg_champion_promoted') }}
+-- depends_on: {{ ref('trg_compliance_ask') }}
+-- depends_on: {{ ref('trg_contract_milestone') }}
+-- depends_on: {{ ref('trg_feature_exploration') }}
+-- depends_on: {{ ref('trg_gated_module_request') }}
+-- depends_on: {{ ref('trg_headcount_growth') }}
+-- depends_on: {{ ref('trg_integration_depth') }}
+-- depends_on: {{ ref('trg_multi_team_adoption') }}
+-- depends_on: {{ ref('trg_new_department_adoption') }}
+-- depends_on: {{ ref('trg_power_user_emergence') }}
+-- depends_on: {{ ref('trg_qbr_unmet_need') }}
+-- depends_on: {{ ref('trg_seat_saturation') }}
+-- depends_on: {{ ref('trg_sustained_usage_ceiling') }}
+-- depends_on: {{ ref('trg_usage_ceiling') }}
+
+with
+
+registry as (
+
+    select * from {{ ref('trigger_registry') }}
+
+),
+
+evaluations as (
+
+    {{ union_trigger_models() }}
+
+),
+
+final as (
+
+    select
+        evaluations.account_id,
+        evaluations.trigger_id,
+        evaluations.evaluated_on,
+        evaluations.signal_value,
+        evaluations.threshold_value
+    from evaluations
+    inner join registry
+        on evaluations.trigger_id = registry.trigger_id
+    where registry.is_enabled
+
+)
+
+select * from final

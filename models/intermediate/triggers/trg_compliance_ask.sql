@@ -1,0 +1,68 @@
+{#-
+    compliance_ask: tickets created on the day carrying one of the
+    registry's match_terms as a tag (saml, scim, audit_log, dedicated_env)
+    reach the threshold. The signal is the number of such tickets that day.
+    One row per account per day with such tickets.
+-#}
+with
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+registry as (
+
+    {{ trigger_registry_row('compliance_ask') }}
+
+),
+
+match_terms as (
+
+    {{ trigger_match_terms('compliance_ask') }}
+
+),
+
+compliance_tickets as (
+
+    select distinct
+        tickets.ticket_id,
+        tickets.account_id,
+        cast(tickets.created_at as date) as created_date
+    from tickets
+    inner join match_terms
+        on
+            match_terms.term <> ''
+            and {{ dbt.concat(["';'", "lower(tickets.tags)", "';'"]) }}
+            like {{ dbt.concat(["'%;'", "match_terms.term", "';%'"]) }}
+
+),
+
+daily as (
+
+    select
+        account_id,
+        created_date,
+        count(*) as compliance_tickets
+    from compliance_tickets
+    group by
+        account_id,
+        created_date
+
+),
+
+final as (
+
+    select
+        daily.account_id,
+        daily.created_date as evaluated_on,
+        cast(daily.compliance_tickets as decimal(18, 4)) as signal_value,
+        registry.threshold_value
+    from daily
+    cross join registry
+    where daily.compliance_tickets >= registry.threshold_value
+
+)
+
+select * from final

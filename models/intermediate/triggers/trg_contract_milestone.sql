@@ -1,0 +1,80 @@
+{#-
+    contract_milestone: the earliest end_date of the account's active lines is
+    at most threshold_value days away (renewal 60 days out) and the day's
+    health score is at least secondary_threshold_value (75). Here the signal
+    must be AT MOST the threshold (registry signal_direction = at_most).
+    One row per account per scored day where the condition holds.
+-#}
+with
+
+health as (
+
+    select * from {{ ref('account_health_daily') }}
+
+),
+
+owned_lines as (
+
+    select * from {{ ref('int_trigger_owned_lines') }}
+
+),
+
+registry as (
+
+    {{ trigger_registry_row('contract_milestone') }}
+
+),
+
+healthy_days as (
+
+    select
+        health.account_id,
+        health.score_date
+    from health
+    cross join registry
+    where health.health_score >= registry.secondary_threshold_value
+
+),
+
+next_renewal as (
+
+    select
+        healthy_days.account_id,
+        healthy_days.score_date,
+        min(owned_lines.end_date) as next_renewal_date
+    from healthy_days
+    inner join owned_lines
+        on
+            healthy_days.account_id = owned_lines.account_id
+            and healthy_days.score_date >= owned_lines.start_date
+            and healthy_days.score_date < owned_lines.end_date
+    group by
+        healthy_days.account_id,
+        healthy_days.score_date
+
+),
+
+days_out as (
+
+    select
+        account_id,
+        score_date,
+        {{ dbt.datediff('score_date', 'next_renewal_date', 'day') }} as days_to_renewal  -- noqa: LT05
+    from next_renewal
+
+),
+
+final as (
+
+    select
+        days_out.account_id,
+        days_out.score_date as evaluated_on,
+        cast(days_out.days_to_renewal as decimal(18, 4)) as signal_value,
+        registry.threshold_value
+    from days_out
+    cross join registry
+    where days_out.days_to_renewal <= registry.threshold_value
+
+)
+
+select * from final

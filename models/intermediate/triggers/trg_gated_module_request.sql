@@ -1,0 +1,178 @@
+{#-
+    gated_module_request: requests for one product the account does not own -
+    ticket tags `<term>:<product_id>` and CRM activity tags
+    `<term>:<product_id>` for the match_terms of the registry row
+    (feature_request, unmet_need) - in the last window_value days reach the
+    threshold. Requests are joined to the usage days they count for (at most
+    window_value each). The signal is the most requests for one product.
+    One row per account per usage day where the condition holds.
+-#}
+{%- set request_pattern = dbt.concat(
+    ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
+) %}
+{%- set window_days = trigger_setting('gated_module_request', 'window_value', 180) %}
+
+with
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
+
+),
+
+owned_lines as (
+
+    select * from {{ ref('int_trigger_owned_lines') }}
+
+),
+
+usage as (
+
+    select * from {{ ref('int_product_usage_account_daily') }}
+
+),
+
+registry as (
+
+    {{ trigger_registry_row('gated_module_request') }}
+
+),
+
+match_terms as (
+
+    {{ trigger_match_terms('gated_module_request') }}
+
+),
+
+tagged_events as (
+
+    select
+        account_id,
+        cast(created_at as date) as requested_on,
+        tags
+    from tickets
+    where tags is not null
+    union all
+    select
+        account_id,
+        cast(occurred_at as date) as requested_on,
+        tags
+    from activities
+    where tags is not null
+
+),
+
+requests as (
+
+    select
+        tagged_events.account_id,
+        tagged_events.requested_on,
+        {{ trigger_day_number('tagged_events.requested_on') }} as requested_day_number,  -- noqa: LT05
+        products.product_id,
+        products.product_family,
+        products.tier_rank
+    from tagged_events
+    inner join match_terms
+        on match_terms.term <> ''
+    inner join products
+        on
+            {{ dbt.concat(["';'", "lower(tagged_events.tags)", "';'"]) }}
+            like {{ request_pattern }}
+
+),
+
+requests_in_window as (
+
+    select
+        usage.account_id,
+        usage.usage_date,
+        requests.product_id,
+        requests.product_family,
+        requests.tier_rank,
+        count(*) as request_count
+    from usage
+    inner join requests
+        on
+            usage.account_id = requests.account_id
+            and usage.day_number >= requests.requested_day_number
+            and usage.day_number - {{ window_days }} < requests.requested_day_number
+    group by
+        usage.account_id,
+        usage.usage_date,
+        requests.product_id,
+        requests.product_family,
+        requests.tier_rank
+
+),
+
+unowned_requests as (
+
+    select
+        requests_in_window.account_id,
+        requests_in_window.usage_date,
+        requests_in_window.product_id,
+        max(requests_in_window.request_count) as request_count
+    from requests_in_window
+    left join owned_lines
+        on
+            requests_in_window.account_id = owned_lines.account_id
+            and requests_in_window.usage_date >= owned_lines.start_date
+            and (
+                owned_lines.end_date is null
+                or requests_in_window.usage_date < owned_lines.end_date
+            )
+            and (
+                requests_in_window.product_id = owned_lines.product_id
+                or (
+                    requests_in_window.product_family = 'core'
+                    and owned_lines.product_family = 'core'
+                    and requests_in_window.tier_rank <= owned_lines.tier_rank
+                )
+            )
+    group by
+        requests_in_window.account_id,
+        requests_in_window.usage_date,
+        requests_in_window.product_id
+    having count(owned_lines.subscription_line_id) = 0
+
+),
+
+most_requested as (
+
+    select
+        account_id,
+        usage_date,
+        max(request_count) as request_count
+    from unowned_requests
+    group by
+        account_id,
+        usage_date
+
+),
+
+final as (
+
+    select
+        most_requested.account_id,
+        most_requested.usage_date as evaluated_on,
+        cast(most_requested.request_count as decimal(18, 4)) as signal_value,
+        registry.threshold_value
+    from most_requested
+    cross join registry
+    where most_requested.request_count >= registry.threshold_value
+
+)
+
+select * from final

@@ -1,0 +1,119 @@
+{#-
+    qbr_unmet_need: QBR activities on the day tagged `<term>:<product_id>`
+    (match_terms: unmet_need) for a product the account does not own that
+    day reach the threshold. The signal is the number of such tags that day.
+    One row per account per day with such a QBR.
+-#}
+{%- set request_pattern = dbt.concat(
+    ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
+) %}
+
+with
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
+
+),
+
+owned_lines as (
+
+    select * from {{ ref('int_trigger_owned_lines') }}
+
+),
+
+registry as (
+
+    {{ trigger_registry_row('qbr_unmet_need') }}
+
+),
+
+match_terms as (
+
+    {{ trigger_match_terms('qbr_unmet_need') }}
+
+),
+
+qbr_needs as (
+
+    select distinct
+        activities.activity_id,
+        activities.account_id,
+        cast(activities.occurred_at as date) as occurred_date,
+        products.product_id,
+        products.product_family,
+        products.tier_rank
+    from activities
+    inner join match_terms
+        on match_terms.term <> ''
+    inner join products
+        on
+            {{ dbt.concat(["';'", "lower(activities.tags)", "';'"]) }}
+            like {{ request_pattern }}
+    where lower(activities.activity_type) = 'qbr'
+
+),
+
+unowned_needs as (
+
+    select
+        qbr_needs.activity_id,
+        qbr_needs.account_id,
+        qbr_needs.occurred_date,
+        qbr_needs.product_id
+    from qbr_needs
+    left join owned_lines
+        on
+            qbr_needs.account_id = owned_lines.account_id
+            and qbr_needs.occurred_date >= owned_lines.start_date
+            and (owned_lines.end_date is null or qbr_needs.occurred_date < owned_lines.end_date)
+            and (
+                qbr_needs.product_id = owned_lines.product_id
+                or (
+                    qbr_needs.product_family = 'core'
+                    and owned_lines.product_family = 'core'
+                    and qbr_needs.tier_rank <= owned_lines.tier_rank
+                )
+            )
+    group by
+        qbr_needs.activity_id,
+        qbr_needs.account_id,
+        qbr_needs.occurred_date,
+        qbr_needs.product_id
+    having count(owned_lines.subscription_line_id) = 0
+
+),
+
+daily as (
+
+    select
+        account_id,
+        occurred_date,
+        count(*) as unmet_needs
+    from unowned_needs
+    group by
+        account_id,
+        occurred_date
+
+),
+
+final as (
+
+    select
+        daily.account_id,
+        daily.occurred_date as evaluated_on,
+        cast(daily.unmet_needs as decimal(18, 4)) as signal_value,
+        registry.threshold_value
+    from daily
+    cross join registry
+    where daily.unmet_needs >= registry.threshold_value
+
+)
+
+select * from final

@@ -1,0 +1,70 @@
+{#-
+    One row per active account, readiness score and item on the as-of date:
+    the itemised contributions of both readiness scores in one shape for the
+    account page - signal points (one row per signal) and weighted readiness
+    (one row per item), each with its value and the points it earned.
+-#}
+with
+
+signal_items as (
+
+    select * from {{ ref('int_signal_points_itemised') }}
+
+),
+
+weighted_items as (
+
+    select * from {{ ref('int_weighted_readiness_itemised') }}
+
+),
+
+unioned as (
+
+    select
+        account_id,
+        as_of_date,
+        'signal_points' as score,
+        'signals' as component,
+        signal_id as item,
+        signal_value as item_value,
+        case when is_earned then 'earned' else 'not earned' end as band_label,
+        signal_max_points as item_max_points,
+        points_earned
+
+    from signal_items
+
+    union all
+
+    select
+        account_id,
+        as_of_date,
+        'weighted_readiness' as score,
+        component,
+        item,
+        item_value,
+        coalesce(band_label, item_label, 'missing') as band_label,
+        item_max_points,
+        points_earned
+
+    from weighted_items
+
+),
+
+final as (
+
+    select
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        as_of_date,
+        cast(score as {{ dbt.type_string() }}) as score,
+        cast(component as {{ dbt.type_string() }}) as component,
+        cast(item as {{ dbt.type_string() }}) as item,
+        cast(item_value as decimal(18, 4)) as item_value,
+        cast(band_label as {{ dbt.type_string() }}) as band_label,
+        cast(item_max_points as int) as item_max_points,
+        cast(points_earned as int) as points_earned
+
+    from unioned
+
+)
+
+select * from final

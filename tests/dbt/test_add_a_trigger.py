@@ -1,0 +1,188 @@
+"""The "Adding a trigger" recipe of the README works, end to end.
+
+The dbt project (models, seeds, macros, dbt_project, tests/dbt) is copied to a
+temporary folder; the recipe is applied there - one trigger model
+``trg_api_burst`` (API calls on the day at or above the threshold), one row in
+``seeds/trigger_registry.csv`` and its ``-- depends_on`` line in
+``int_trigger_evaluations`` - and the copy is built (one dbt invocation) on a
+tiny generated company. The new trigger's firings in ``trigger_firings`` must
+be exactly the rising edges of "api_calls >= threshold" with the 30-day
+cooldown, computed here in Python from the raw rows, and the registry
+consistency test must pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from expansion.generator import GeneratorConfig, generate
+from expansion.ingest import ensure_raw_schema, ingest_landing_zone
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
+COOLDOWN_DAYS = 30
+
+TRIGGER_MODEL = """\
+{#- api_burst: API calls on the day at or above the threshold. -#}
+with
+
+usage as (
+
+    select * from {{ ref('int_product_usage_account_daily') }}
+
+),
+
+registry as (
+
+    {{ trigger_registry_row('api_burst') }}
+
+),
+
+final as (
+
+    select
+        usage.account_id,
+        usage.usage_date as evaluated_on,
+        cast(usage.api_calls as decimal(18, 4)) as signal_value,
+        registry.threshold_value
+    from usage
+    cross join registry
+    where usage.api_calls >= registry.threshold_value
+
+)
+
+select * from final
+"""
+
+
+def _copy_project(root: Path) -> Path:
+    for relative in COPIED:
+        shutil.copytree(
+            REPO_ROOT / relative,
+            root / relative,
+            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
+        )
+    return root / "dbt_project"
+
+
+def _add_trigger(root: Path, threshold: int) -> None:
+    (root / "models/intermediate/triggers/trg_api_burst.sql").write_text(TRIGGER_MODEL)
+    registry = root / "seeds/trigger_registry.csv"
+    with registry.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    new_row = dict(rows[0])
+    new_row.update(
+        trigger_id="api_burst",
+        description="API calls burst",
+        signal="API calls on the day",
+        threshold_value=f"{threshold}.0000",
+        threshold_unit="api_calls",
+        signal_direction="at_least",
+        window_value="",
+        window_unit="",
+        match_terms="",
+        response="Usage review",
+        talk_track_id="tt_usage_review",
+        cooldown_days=str(COOLDOWN_DAYS),
+    )
+    with registry.open("a", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(new_row)
+    union = root / "models/intermediate/triggers/int_trigger_evaluations.sql"
+    text = union.read_text()
+    anchor = "-- depends_on: {{ ref('trg_api_growth') }}\n"
+    assert anchor in text
+    union.write_text(text.replace(anchor, anchor + "-- depends_on: {{ ref('trg_api_burst') }}\n"))
+
+
+def _expected_firings(usage: list[tuple[str, dt.date, int]], threshold: int) -> set[tuple]:
+    """Rising edges of api_calls >= threshold, then a greedy 30-day cooldown."""
+    days: dict[str, set[dt.date]] = {}
+    for account_id, usage_date, api_calls in usage:
+        if api_calls is not None and api_calls >= threshold:
+            days.setdefault(account_id, set()).add(usage_date)
+    firings = set()
+    for account_id, true_days in days.items():
+        last_fired = None
+        for day in sorted(true_days):
+            is_edge = day - dt.timedelta(days=1) not in true_days
+            if is_edge and (last_fired is None or (day - last_fired).days >= COOLDOWN_DAYS):
+                firings.add((account_id, day))
+                last_fired = day
+    return firings
+
+
+@pytest.fixture(scope="module")
+def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    root = tmp_path_factory.mktemp("add_a_trigger")
+    landing = root / "landing"
+    generate(
+        GeneratorConfig(
+            accounts=25,
+            days=90,
+            seed=5,
+            end_date=dt.date(2026, 11, 21),
+            out=landing,
+            defect_rate=0.0,
+        )
+    )
+    warehouse = root / "warehouse.duckdb"
+    con = duckdb.connect(str(warehouse))
+    try:
+        ensure_raw_schema(con)
+        ingest_landing_zone(con, landing)
+        threshold = int(
+            con.execute("select quantile_disc(api_calls, 0.9) from raw.usage_daily").fetchall()[0][
+                0
+            ]
+        )
+    finally:
+        con.close()
+    project = _copy_project(root)
+    _add_trigger(root, threshold)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        result = dbtRunner().invoke(
+            [
+                "build",
+                "--project-dir", str(project),
+                "--profiles-dir", str(project),
+                "--select", "+trigger_firings",
+                "assert_every_enabled_trigger_has_a_model_and_vice_versa",
+                "--indirect-selection", "empty",
+                "--no-partial-parse",
+                "--quiet",
+            ]
+        )  # fmt: skip
+    assert result.exception is None, result.exception
+    assert result.success, [(r.node.unique_id, r.message) for r in result.result if r.message]
+    return warehouse, threshold
+
+
+def test_the_new_trigger_fires_on_its_rising_edges_with_the_cooldown(
+    built_copy: tuple[Path, int],
+) -> None:
+    warehouse, threshold = built_copy
+    con = duckdb.connect(str(warehouse))
+    try:
+        usage = con.execute(
+            "select account_id, usage_date, api_calls"
+            " from intermediate.int_product_usage_account_daily"
+        ).fetchall()
+        fired = con.execute(
+            "select account_id, fired_on, signal_value, threshold_value"
+            " from marts.trigger_firings where trigger_id = 'api_burst'"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = _expected_firings(usage, threshold)
+    assert expected, "the threshold must let the new trigger fire at least once"
+    assert {(account_id, fired_on) for account_id, fired_on, _, _ in fired} == expected
+    assert all(signal >= threshold == threshold_value for _, _, signal, threshold_value in fired)
