@@ -16,7 +16,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-
 ACCOUNTS = [
     ("A-001", "Acme Corp", "Enterprise", "Manufacturing", "EMEA", "Dana", "Eli", "120000.00", True),
     ("A-002", "Globex", "Enterprise", "Energy", "NA", "Dana", "Finn", "80000.00", True),
