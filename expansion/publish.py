@@ -8,6 +8,11 @@ still holds the old file open keeps reading the old, complete version.
 
 The file is written in DuckDB's v1.4.0 storage format so that readers
 embedding DuckDB 1.4 (Evidence's connector, many BI drivers) can open it.
+
+Daily history marts can be long (account × day: 40 M rows at 100,000 accounts
+and 400 days); a model opts into publishing only its recent days with
+``meta: {serving: {recent_days: N, date_column: C}}`` in its dbt yml, and
+the warehouse keeps the full history.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -36,6 +42,26 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class RecentWindow:
+    """Publish only the rows of the last ``days`` days, counted back from the latest one."""
+
+    date_column: str
+    days: int
+
+
+def recent_windows(manifest: Mapping[str, Any]) -> dict[str, RecentWindow]:
+    """The ``meta.serving`` windows the dbt models declare, by model name (from a manifest)."""
+    windows = {}
+    for node in manifest.get("nodes", {}).values():
+        serving = node.get("config", {}).get("meta", {}).get("serving", {})
+        if node.get("resource_type") == "model" and "recent_days" in serving:
+            windows[node["name"]] = RecentWindow(
+                date_column=serving["date_column"], days=int(serving["recent_days"])
+            )
+    return windows
+
+
+@dataclass(frozen=True)
 class PublishResult:
     path: Path
     tables: tuple[str, ...]
@@ -48,11 +74,13 @@ def publish_serving_database(
     publication: Publication,
     schema: str = SERVING_SCHEMA,
     extra_tables: Mapping[str, str] | None = None,
+    windows: Mapping[str, RecentWindow] | None = None,
 ) -> PublishResult:
     """Copy every table and view of ``schema`` in ``warehouse`` into a new ``serving`` file.
 
     ``extra_tables`` maps further serving table names to warehouse relations kept
     outside the dbt schema (e.g. ``{"alerts_outbox": "alerts.outbox"}``).
+    ``windows`` limits named tables to their most recent days (see ``recent_windows``).
 
     The previous ``serving`` file stays in place, untouched and readable, until the
     new one is complete; then one rename replaces it. A failure at any point leaves
@@ -78,7 +106,8 @@ def publish_serving_database(
         rows = 0
         for name, relation in sources.items():
             target = f"serving.{_quoted(schema)}.{_quoted(name)}"
-            con.execute(f"create table {target} as select * from warehouse.{relation}")
+            query = _select_published_rows(f"warehouse.{relation}", (windows or {}).get(name))
+            con.execute(f"create table {target} as {query}")
             rows += con.execute(f"select count(*) from {target}").fetchone()[0]
         _record_publication(con, schema, publication)
         con.execute("detach serving")
@@ -121,6 +150,16 @@ def _relations_in_schema(
         [catalog, schema],
     ).fetchall()
     return tuple(name for (name,) in names)
+
+
+def _select_published_rows(relation: str, window: RecentWindow | None) -> str:
+    if window is None:
+        return f"select * from {relation}"
+    column = _quoted(window.date_column)
+    return (
+        f"select * from {relation} "
+        f"where {column} > (select max({column}) from {relation}) - {int(window.days)}"
+    )
 
 
 def _quoted(identifier: str) -> str:

@@ -1,4 +1,5 @@
-"""Fixtures shared across test tiers: a headless Chromium driven over the DevTools protocol."""
+"""Fixtures shared across test tiers: a headless Chromium driven over the DevTools
+protocol, and a local Slack-compatible webhook on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -153,3 +156,53 @@ def browse(tmp_path) -> Callable[[Path, str], PageVisit]:
             return PageVisit(state=state, errors=devtools.errors(), screenshot=screenshot)
 
     return visit
+
+
+@dataclass
+class Webhook:
+    url: str
+    received: list[dict] = field(default_factory=list)
+    failures_to_answer: list[int] = field(default_factory=list)
+    """HTTP statuses to answer, in order, before answering 200 again."""
+
+
+@contextmanager
+def local_webhook() -> Iterator[Webhook]:
+    """A Slack-compatible incoming webhook on 127.0.0.1 that records what it receives."""
+    hook = Webhook(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status = hook.failures_to_answer.pop(0) if hook.failures_to_answer else 200
+            if status == 200:
+                hook.received.append(json.loads(body))
+            self.send_response(status)
+            self.end_headers()
+            self.wfile.write(b"ok" if status == 200 else b"error")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hook.url = f"http://127.0.0.1:{server.server_port}/hooks/expansion"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    with local_webhook() as hook:
+        yield hook
+
+
+@pytest.fixture(scope="session")
+def session_webhook() -> Iterator[Webhook]:
+    """One webhook for the whole run, for end-to-end tests that span several refreshes."""
+    with local_webhook() as hook:
+        yield hook

@@ -395,6 +395,39 @@ def test_dbt_build_passes_every_model_data_test_and_unit_test(
     assert len(unit_tests) >= 3
 
 
+def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
+    built_warehouse: tuple[Path, dbtRunnerResult], tmp_path: Path
+) -> None:
+    """The nightly job passes its as-of date as a var; a unit test whose model reads the
+    as-of date must pin it (``overrides: vars``), or it passes only on the fixture's date."""
+    warehouse, _ = built_warehouse
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        result = dbtRunner().invoke(
+            [
+                "test",
+                "--select",
+                "test_type:unit",
+                "--vars",
+                '{"as_of_date": "2031-03-15"}',
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(tmp_path / "target"),
+                "--log-path",
+                str(tmp_path / "logs"),
+                "--no-use-colors",
+                "--quiet",
+            ]
+        )
+    failing = [r.node.name for r in result.result or [] if str(r.status) != "pass"]
+    assert result.exception is None, result.exception
+    assert result.result and not failing, failing
+
+
 def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
     built_warehouse: tuple[Path, dbtRunnerResult],
 ) -> None:

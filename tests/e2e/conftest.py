@@ -1,7 +1,9 @@
-"""One small generated company, refreshed once through the real command line."""
+"""The demo company, generated and refreshed once through the real `expansion demo`
+command (the README's main command), with alerts posted to a local webhook."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -11,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from expansion.alerts import WEBHOOK_URL_ENV
 from expansion.settings import PROJECT_ROOT
-
-E2E_ACCOUNTS = 120
-E2E_DAYS = 400
-E2E_END_DATE = "2026-11-21"
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,8 @@ class Company:
     landing: Path
     data_dir: Path
     first_refresh: subprocess.CompletedProcess
+    first_night_posts: tuple[str, ...]
+    """The texts the local webhook received during the first refresh."""
 
 
 def expansion_command(*args: str) -> list[str]:
@@ -33,40 +34,50 @@ def refresh_command(landing: Path, data_dir: Path) -> list[str]:
     return expansion_command("refresh", "--landing", str(landing), "--data-dir", str(data_dir))
 
 
-def environment(dagster_home: Path) -> dict[str, str]:
-    return {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+@dataclass(frozen=True)
+class Environment:
+    dagster_home: Path
+    webhook_url: str
+
+    def variables(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DAGSTER_HOME": str(self.dagster_home),
+            WEBHOOK_URL_ENV: self.webhook_url,
+        }
 
 
-def run(command: list[str], dagster_home: Path, **kwargs) -> subprocess.CompletedProcess:
+def run(command: list[str], env: Environment, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
         command,
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env=environment(dagster_home),
+        env=env.variables(),
         **kwargs,
     )
 
 
 @pytest.fixture(scope="session")
-def dagster_home(tmp_path_factory) -> Path:
+def e2e_environment(tmp_path_factory, session_webhook) -> Environment:
+    """A project-local Dagster home, and every alert posted to the session's local webhook."""
     home = tmp_path_factory.mktemp("dagster_home")
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    return home
+    return Environment(dagster_home=home, webhook_url=session_webhook.url)
 
 
 @pytest.fixture
-def refresh(dagster_home):
+def refresh(e2e_environment):
     """Run `expansion refresh` on a company in a subprocess, as the scheduler would."""
 
     def run_refresh(company: Company, **kwargs) -> subprocess.CompletedProcess:
-        return run(refresh_command(company.landing, company.data_dir), dagster_home, **kwargs)
+        return run(refresh_command(company.landing, company.data_dir), e2e_environment, **kwargs)
 
     return run_refresh
 
 
 @pytest.fixture
-def start_refresh(dagster_home):
+def start_refresh(e2e_environment):
     """Start `expansion refresh` without waiting, in its own process group (so that a
     test can kill it together with the dbt subprocess, as a scheduler would)."""
 
@@ -77,7 +88,7 @@ def start_refresh(dagster_home):
             stderr=subprocess.STDOUT,
             text=True,
             cwd=PROJECT_ROOT,
-            env=environment(dagster_home),
+            env=e2e_environment.variables(),
             start_new_session=True,
         )
 
@@ -85,36 +96,22 @@ def start_refresh(dagster_home):
 
 
 @pytest.fixture(scope="session")
-def company(tmp_path_factory, dagster_home) -> Company:
-    root = tmp_path_factory.mktemp("company")
-    landing = root / "landing"
-    generated = run(
-        expansion_command(
-            "generate",
-            "--accounts",
-            str(E2E_ACCOUNTS),
-            "--days",
-            str(E2E_DAYS),
-            "--end-date",
-            E2E_END_DATE,
-            "--seed",
-            "7",
-            "--out",
-            str(landing),
-        ),
-        dagster_home,
-    )
-    assert generated.returncode == 0, generated.stderr
-    first = run(refresh_command(landing, root / "data"), dagster_home)
+def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
+    data_dir = tmp_path_factory.mktemp("company") / "data"
+    posts_before = len(session_webhook.received)
+    first = run(expansion_command("demo", "--data-dir", str(data_dir)), e2e_environment)
     assert first.returncode == 0, first.stdout + first.stderr
-    return Company(landing=landing, data_dir=root / "data", first_refresh=first)
+    return Company(
+        landing=data_dir / "landing",
+        data_dir=data_dir,
+        first_refresh=first,
+        first_night_posts=tuple(m["text"] for m in session_webhook.received[posts_before:]),
+    )
 
 
 @pytest.fixture
 def company_copy(company, tmp_path) -> Company:
     """A private copy of the refreshed company, for tests that change or break it."""
-    landing = tmp_path / "landing"
     data_dir = tmp_path / "data"
-    shutil.copytree(company.landing, landing)
     shutil.copytree(company.data_dir, data_dir)
-    return Company(landing=landing, data_dir=data_dir, first_refresh=company.first_refresh)
+    return dataclasses.replace(company, landing=data_dir / "landing", data_dir=data_dir)

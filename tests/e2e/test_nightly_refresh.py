@@ -1,4 +1,5 @@
-"""The nightly job end to end, through the real `expansion refresh` command."""
+"""The nightly job end to end, through the real `expansion demo` and `expansion refresh`
+commands; alerts go to a local webhook that records every post."""
 
 from __future__ import annotations
 
@@ -8,12 +9,21 @@ import signal
 import duckdb
 import pytest
 
+from expansion.generator import GeneratorConfig
+
 pytestmark = pytest.mark.e2e
 
 
 def query(database, sql: str):
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(sql).fetchone()[0]
+
+
+def outbox(database) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(
+            "select dedupe_key, status, attempts from alerts.outbox order by dedupe_key"
+        ).fetchall()
 
 
 def test_first_refresh_publishes_marts_and_renders_the_overview(company):
@@ -25,7 +35,7 @@ def test_first_refresh_publishes_marts_and_renders_the_overview(company):
         "select count(distinct (source, source_file, source_row_number)) from raw._rejects",
     )
 
-    assert 0 < accounts_loaded <= 120
+    assert 0 < accounts_loaded <= GeneratorConfig().accounts
     assert query(serving, "select count(*) from marts.dim_accounts") == accounts_loaded
     assert rows_rejected > 0, "the generator plants defects; ingestion must reject them"
     assert f"rows rejected: {rows_rejected:,}" in company.first_refresh.stdout
@@ -34,9 +44,22 @@ def test_first_refresh_publishes_marts_and_renders_the_overview(company):
     assert "Overview" in index.read_text()
 
 
-def test_an_error_level_check_keeps_the_last_published_version(company_copy, refresh):
+def test_the_first_night_posts_each_alert_once_to_the_webhook(company):
+    alerts = outbox(company.data_dir / "warehouse.duckdb")
+    posted = company.first_night_posts
+
+    assert alerts, "the demo company raises alerts on its last night"
+    assert {(status, attempts) for _, status, attempts in alerts} == {("sent", 1)}
+    assert len(posted) == len(alerts)
+    assert len(set(posted)) == len(posted)
+
+
+def test_an_error_level_check_keeps_the_last_published_version(
+    company_copy, refresh, session_webhook
+):
     serving = company_copy.data_dir / "serving.duckdb"
     before = serving.read_bytes()
+    posts_before = len(session_webhook.received)
     # A billing export in which every line ends the day it starts breaks an error-level check.
     subscriptions = company_copy.landing / "subscriptions" / "subscriptions.csv"
     header, *rows = subscriptions.read_text().splitlines()
@@ -55,6 +78,7 @@ def test_an_error_level_check_keeps_the_last_published_version(company_copy, ref
     assert "raw_subscriptions_integrity" in result.stdout
     assert "NOT PUBLISHED (kept the last published version)" in result.stdout
     assert serving.read_bytes() == before
+    assert len(session_webhook.received) == posts_before, "no alert goes out on a failed night"
 
 
 def test_a_refresh_killed_half_way_leaves_serving_intact_and_a_rerun_completes(
@@ -78,12 +102,14 @@ def test_a_refresh_killed_half_way_leaves_serving_intact_and_a_rerun_completes(
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
 
 
-def test_rerunning_the_night_loads_nothing_twice_and_does_not_block_an_open_reader(
-    company_copy, refresh
+def test_rerunning_the_night_loads_and_sends_nothing_twice_and_does_not_block_a_reader(
+    company_copy, refresh, session_webhook
 ):
     warehouse = company_copy.data_dir / "warehouse.duckdb"
     serving = company_copy.data_dir / "serving.duckdb"
     usage_rows_before = query(warehouse, "select count(*) from raw.usage_daily")
+    outbox_before = outbox(warehouse)
+    posts_before = len(session_webhook.received)
     reader = duckdb.connect(str(serving), read_only=True)
     published_before = reader.execute(
         "select published_at from marts.serving_publication"
@@ -94,6 +120,8 @@ def test_rerunning_the_night_loads_nothing_twice_and_does_not_block_an_open_read
     assert again.returncode == 0, again.stdout + again.stderr
     assert "rows loaded: 0 " in again.stdout
     assert query(warehouse, "select count(*) from raw.usage_daily") == usage_rows_before
+    assert outbox(warehouse) == outbox_before
+    assert len(session_webhook.received) == posts_before
     # The reader still sees the complete version it opened...
     assert reader.execute("select count(*) from marts.dim_accounts").fetchone()[0] > 0
     reader.close()

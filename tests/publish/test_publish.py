@@ -9,7 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expansion.publish import Publication, publish_serving_database, replace_directory
+from expansion.publish import (
+    Publication,
+    RecentWindow,
+    publish_serving_database,
+    recent_windows,
+    replace_directory,
+)
 
 PUBLICATION = Publication(as_of_date=None, run_id="test-run")
 
@@ -142,3 +148,51 @@ def test_extra_tables_outside_the_marts_schema_are_published_under_their_serving
     assert result.tables == ("account_arr", "alerts_outbox")
     with duckdb.connect(str(result.path), read_only=True) as con:
         assert con.execute("select status from marts.alerts_outbox").fetchall() == [("sent",)]
+
+
+def test_a_daily_history_is_published_for_its_recent_days_only(tmp_path):
+    warehouse = make_warehouse(tmp_path / "warehouse.duckdb", [100])
+    with duckdb.connect(str(warehouse)) as con:
+        # Days 2026-01-01 .. 2026-01-10; the last 3 days are 01-08, 01-09 and 01-10.
+        con.execute(
+            """
+            create table marts.health_daily as
+            select 'acc_0' as account_id, cast(d as date) as score_date
+            from range(date '2026-01-01', date '2026-01-11', interval 1 day) as t(d)
+            """
+        )
+
+    result = publish_serving_database(
+        warehouse,
+        tmp_path / "serving.duckdb",
+        PUBLICATION,
+        windows={"health_daily": RecentWindow(date_column="score_date", days=3)},
+    )
+
+    with duckdb.connect(str(result.path), read_only=True) as con:
+        days = con.execute("select min(score_date), count(*) from marts.health_daily").fetchone()
+        accounts = con.execute("select count(*) from marts.account_arr").fetchone()[0]
+    assert (str(days[0]), days[1]) == ("2026-01-08", 3)
+    assert accounts == 1  # a table without a window is published whole
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.health_daily").fetchone()[0] == 10
+
+
+def test_recent_windows_come_from_the_models_serving_meta():
+    manifest = {
+        "nodes": {
+            "model.expansion.health": {
+                "resource_type": "model",
+                "name": "health",
+                "config": {"meta": {"serving": {"recent_days": 180, "date_column": "score_date"}}},
+            },
+            "model.expansion.scorecard": {
+                "resource_type": "model",
+                "name": "scorecard",
+                "config": {"meta": {}},
+            },
+            "seed.expansion.bands": {"resource_type": "seed", "name": "bands", "config": {}},
+        }
+    }
+
+    assert recent_windows(manifest) == {"health": RecentWindow("score_date", 180)}
