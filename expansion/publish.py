@@ -9,7 +9,7 @@ still holds the old file open keeps reading the old, complete version.
 The file is written in DuckDB's v1.4.0 storage format so that readers
 embedding DuckDB 1.4 (Evidence's connector, many BI drivers) can open it.
 
-Daily history marts can be long (account × day: 40 M rows at 100,000 accounts
+Daily history marts can be long (account x day: 40 M rows at 100,000 accounts
 and 400 days); a model opts into publishing only its recent days with
 ``meta: {serving: {recent_days: N, date_column: C}}`` in its dbt yml, and
 the warehouse keeps the full history.
