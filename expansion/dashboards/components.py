@@ -15,10 +15,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from expansion.dashboards.formats import column_title, format_value, plotly_axis_format
+from expansion.dashboards.formats import (
+    column_format,
+    column_title,
+    format_value,
+    plotly_axis_format,
+)
 from expansion.dashboards.parse import Component
 
-CHARTS = frozenset({"BarChart", "LineChart", "AreaChart"})
+CHARTS = frozenset({"BarChart", "LineChart", "AreaChart", "Heatmap"})
 SUPPORTED = CHARTS | {"BigValue", "DataTable"}
 DEFAULT_TABLE_ROWS = 10
 """Evidence's DataTable default page size; the static table shows the first page."""
@@ -134,6 +139,8 @@ def _num_class(is_numeric: bool) -> Markup:
 
 def chart_figure(component: Component, result: QueryResult) -> go.Figure:
     """A plotly figure for a Bar/Line/AreaChart: one trace per ``series`` value."""
+    if component.name == "Heatmap":
+        return heatmap_figure(component, result)
     x, y = required(component, "x"), required(component, "y")
     series = component.attrs.get("series")
     for column in (x, y, series):
@@ -164,6 +171,76 @@ def chart_figure(component: Component, result: QueryResult) -> go.Figure:
         yaxis={"title": column_title(y), "gridcolor": "#e5e7eb", **axis, **plotly_axis_format(y)},
     )
     return figure
+
+
+HEATMAP_COLORSCALE = ((0.0, "#f7fbff"), (1.0, COLORWAY[0]))
+HEATMAP_CELL_TEXT = {"usd": "$%{z:,.0f}", "pct": "%{z:.0%}", "plain": "%{z:,.2~f}"}
+
+
+def heatmap_figure(component: Component, result: QueryResult) -> go.Figure:
+    """A plotly heatmap: ``value`` per ``x`` (columns) and ``y`` (rows), labelled in each cell.
+
+    Rows and columns keep the order in which they first appear in the query
+    (order the query as the reader should see it; the first row is drawn at
+    the top); a pair with no row is an empty cell. ``min`` and ``max`` pin
+    the colour scale (e.g. 0 and 100 for a score).
+    """
+    x, y, value = (required(component, attr) for attr in ("x", "y", "value"))
+    for column in (x, y, value):
+        result.index(column)
+    frame = result.to_frame()
+    columns = list(dict.fromkeys(frame[x].tolist()))
+    rows = list(dict.fromkeys(frame[y].tolist()))
+    cells = {(r, c): v for r, c, v in zip(frame[y], frame[x], frame[value], strict=True)}
+    z = [[_cell(cells.get((r, c))) for c in columns] for r in rows]
+    fmt = column_format(value)
+    title = component.attrs.get("title")
+    figure = go.Figure(
+        go.Heatmap(
+            x=[str(c) for c in columns],
+            y=[str(r) for r in rows],
+            z=z,
+            zmin=_number_attr(component, "min"),
+            zmax=_number_attr(component, "max"),
+            colorscale=[list(stop) for stop in HEATMAP_COLORSCALE],
+            texttemplate=HEATMAP_CELL_TEXT[fmt],
+            hovertemplate=f"{column_title(y)}: %{{y}}<br>{column_title(x)}: %{{x}}<br>"
+            f"{column_title(value)}: {HEATMAP_CELL_TEXT[fmt]}<extra></extra>",
+            colorbar={"title": {"text": column_title(value)}},
+            xgap=1,
+            ygap=1,
+        )
+    )
+    figure.update_layout(
+        template="none",
+        font={"family": "system-ui, sans-serif", "color": "#1f2937"},
+        title={"text": title, "y": 0.99, "yanchor": "top"} if title else None,
+        height=max(360, 160 + 24 * len(rows)),
+        # the column labels sit on top, under the title
+        margin={"l": 16, "r": 16, "t": 112 if title else 64, "b": 16},
+        xaxis={"title": column_title(x), "side": "top", "automargin": True, "type": "category"},
+        yaxis={
+            "title": column_title(y),
+            "autorange": "reversed",
+            "automargin": True,
+            "type": "category",
+        },
+    )
+    return figure
+
+
+def _cell(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _number_attr(component: Component, attr: str) -> float | None:
+    text = component.attrs.get(attr)
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ComponentError(f"<{component.name}> {attr}= must be a number, not {text!r}") from None
 
 
 def _trace(kind: str, name: str, x: list[object], y: list[object]) -> go.Bar | go.Scatter:

@@ -1,0 +1,114 @@
+{#-
+    One row per account per evaluation date per product family the account
+    owns that day: a subscription line of the family is active on the date
+    (start_date <= D < end_date, null end = open), with the family's ARR in
+    USD at the latest fx rate dated on or before D (USD at 1). What "owned"
+    means for the whitespace model, at family grain (SPEC 9): an account with
+    any module owns the module family.
+
+    Point in time: only lines started on or before D and rates dated on or
+    before D are read.
+-#}
+with
+
+evaluation_dates as (
+
+    select * from {{ ref('int_whitespace_evaluation_dates') }}
+
+),
+
+subscription_lines as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_billing__fx_rates') }}
+
+),
+
+fx_rates_ranked_by_recency as (
+
+    select
+        evaluation_dates.evaluation_date,
+        fx_rates.currency_code,
+        fx_rates.usd_per_unit,
+        row_number() over (
+            partition by evaluation_dates.evaluation_date, fx_rates.currency_code
+            order by fx_rates.rate_date desc
+        ) as recency_rank
+
+    from fx_rates
+    inner join evaluation_dates
+        on fx_rates.rate_date <= evaluation_dates.evaluation_date
+
+),
+
+lines_active as (
+
+    select
+        evaluation_dates.evaluation_date,
+        subscription_lines.account_id,
+        products.product_family,
+        subscription_lines.currency_code,
+        subscription_lines.arr_local
+
+    from subscription_lines
+    inner join evaluation_dates
+        on
+            subscription_lines.start_date <= evaluation_dates.evaluation_date
+            and (
+                subscription_lines.end_date is null
+                or subscription_lines.end_date > evaluation_dates.evaluation_date
+            )
+    inner join products
+        on subscription_lines.product_id = products.product_id
+
+),
+
+lines_converted as (
+
+    select
+        lines_active.evaluation_date,
+        lines_active.account_id,
+        lines_active.product_family,
+        lines_active.arr_local * case
+            when lines_active.currency_code = 'USD' then 1
+            else fx_rates_ranked_by_recency.usd_per_unit
+        end as arr_usd
+
+    from lines_active
+    left join fx_rates_ranked_by_recency
+        on
+            lines_active.evaluation_date = fx_rates_ranked_by_recency.evaluation_date
+            and lines_active.currency_code = fx_rates_ranked_by_recency.currency_code
+            and fx_rates_ranked_by_recency.recency_rank = 1
+
+),
+
+final as (
+
+    select
+        account_id,
+        evaluation_date,
+        product_family,
+        count(*) as active_lines,
+        cast(sum(arr_usd) as decimal(18, 2)) as family_arr_usd
+
+    from lines_converted
+    group by
+        account_id,
+        evaluation_date,
+        product_family
+
+)
+
+select * from final

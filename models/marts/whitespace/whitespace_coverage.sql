@@ -1,0 +1,127 @@
+{#-
+    One row per segment plus one with segment 'All', on the as-of date: how
+    many active accounts are above the health threshold
+    (whitespace_settings.health_score_above) and how many of those show at
+    least one cross-sell opportunity - a whitespace_scores row scoring at or
+    above whitespace_settings.opportunity_min_score. coverage = the ratio
+    (null without healthy accounts). The calibration check reads it against
+    calibration_bounds.whitespace_coverage (SPEC 8: at least 30%).
+-#}
+{%- set double_type = 'double precision' if target.type == 'postgres' else 'double' %}
+
+with
+
+account_states as (
+
+    select * from {{ ref('int_whitespace_account_states') }}
+
+),
+
+pairs_scored as (
+
+    select * from {{ ref('int_whitespace_pairs_scored') }}
+
+),
+
+evaluation_dates as (
+
+    select * from {{ ref('int_whitespace_evaluation_dates') }}
+
+),
+
+segment_arr_bands as (
+
+    select * from {{ ref('segment_arr_bands') }}
+
+),
+
+as_of as (
+
+    select evaluation_date as as_of_date
+    from evaluation_dates
+    where evaluation_role = 'as_of'
+
+),
+
+accounts_with_opportunity as (
+
+    select distinct
+        account_id,
+        evaluation_date
+    from pairs_scored
+    where evaluation_role = 'as_of' and is_cross_sell_opportunity
+
+),
+
+healthy_accounts as (
+
+    select
+        account_states.account_id,
+        account_states.segment,
+        accounts_with_opportunity.account_id is not null as has_opportunity
+
+    from account_states
+    left join accounts_with_opportunity
+        on
+            account_states.account_id = accounts_with_opportunity.account_id
+            and account_states.evaluation_date = accounts_with_opportunity.evaluation_date
+    where account_states.evaluation_role = 'as_of' and account_states.is_above_health_threshold
+
+),
+
+-- every segment of the bands (a row even without healthy accounts) and of the accounts
+segments as (
+
+    select segment
+    from segment_arr_bands
+
+    union
+
+    select segment
+    from account_states
+    where evaluation_role = 'as_of'
+
+    union
+
+    select 'All' as segment
+
+),
+
+healthy_per_segment as (
+
+    select
+        segments.segment,
+        count(healthy_accounts.account_id) as healthy_accounts,
+        sum(case when healthy_accounts.has_opportunity then 1 else 0 end)
+            as accounts_with_opportunity
+
+    from segments
+    left join healthy_accounts
+        on
+            segments.segment = healthy_accounts.segment
+            or segments.segment = 'All'
+    group by segments.segment
+
+),
+
+final as (
+
+    select
+        as_of.as_of_date,
+        cast(healthy_per_segment.segment as {{ dbt.type_string() }}) as segment,
+        cast(healthy_per_segment.healthy_accounts as integer) as healthy_accounts,
+        cast(
+            coalesce(healthy_per_segment.accounts_with_opportunity, 0) as integer
+        ) as accounts_with_opportunity,
+        cast(
+            healthy_per_segment.accounts_with_opportunity
+            / cast(nullif(healthy_per_segment.healthy_accounts, 0) as {{ double_type }})
+            as {{ double_type }}
+        ) as coverage
+
+    from healthy_per_segment
+    cross join as_of
+
+)
+
+select * from final

@@ -1,0 +1,152 @@
+{#-
+    One row per whitespace score band (seeds.whitespace_score_bands): does a
+    higher score mean the account is more likely to buy the family? The
+    accounts are scored point in time on the validation date (the as-of date
+    minus whitespace_settings.validation_horizon_days; the same SQL as
+    whitespace_scores, int_whitespace_pairs_scored, reading only rows dated
+    on or before that date), and each pair (account, family not owned then)
+    counts as adopted when a subscription line of that family started after
+    the validation date and on or before the as-of date. adoption_rate =
+    adopted_pairs / pairs in the band; lift = adoption_rate / the rate over
+    all pairs. A band without pairs has a null rate.
+-#}
+with
+
+pairs_scored as (
+
+    select * from {{ ref('int_whitespace_pairs_scored') }}
+
+),
+
+evaluation_dates as (
+
+    select * from {{ ref('int_whitespace_evaluation_dates') }}
+
+),
+
+subscription_lines as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
+
+),
+
+score_bands as (
+
+    select * from {{ ref('whitespace_score_bands') }}
+
+),
+
+validation_date as (
+
+    select
+        evaluation_date,
+        as_of_date
+    from evaluation_dates
+    where evaluation_role = 'validation'
+
+),
+
+family_starts as (
+
+    select distinct
+        subscription_lines.account_id,
+        products.product_family
+
+    from subscription_lines
+    inner join products
+        on subscription_lines.product_id = products.product_id
+    cross join validation_date
+    where
+        subscription_lines.start_date > validation_date.evaluation_date
+        and subscription_lines.start_date <= validation_date.as_of_date
+
+),
+
+validation_pairs as (
+
+    select
+        pairs_scored.account_id,
+        pairs_scored.product_family,
+        pairs_scored.score_band,
+        case when family_starts.account_id is not null then 1 else 0 end as is_adopted
+
+    from pairs_scored
+    left join family_starts
+        on
+            pairs_scored.account_id = family_starts.account_id
+            and pairs_scored.product_family = family_starts.product_family
+    where pairs_scored.evaluation_role = 'validation'
+
+),
+
+overall as (
+
+    select
+        count(*) as pairs,
+        sum(is_adopted) as adopted_pairs
+
+    from validation_pairs
+
+),
+
+per_band as (
+
+    select
+        score_bands.score_band,
+        score_bands.band_rank,
+        score_bands.min_score,
+        score_bands.max_score,
+        count(validation_pairs.account_id) as pairs,
+        coalesce(sum(validation_pairs.is_adopted), 0) as adopted_pairs
+
+    from score_bands
+    left join validation_pairs
+        on score_bands.score_band = validation_pairs.score_band
+    group by
+        score_bands.score_band,
+        score_bands.band_rank,
+        score_bands.min_score,
+        score_bands.max_score
+
+),
+
+final as (
+
+    select
+        cast(per_band.score_band as {{ dbt.type_string() }}) as score_band,
+        cast(per_band.band_rank as integer) as band_rank,
+        per_band.min_score,
+        per_band.max_score,
+        validation_date.evaluation_date,
+        validation_date.as_of_date,
+        cast(per_band.pairs as integer) as pairs,
+        cast(per_band.adopted_pairs as integer) as adopted_pairs,
+        cast(
+            per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as decimal(18, 4))
+            as decimal(10, 4)
+        ) as adoption_rate,
+        cast(
+            overall.adopted_pairs / cast(nullif(overall.pairs, 0) as decimal(18, 4))
+            as decimal(10, 4)
+        ) as overall_adoption_rate,
+        cast(
+            (per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as decimal(18, 4)))
+            / nullif(
+                overall.adopted_pairs / cast(nullif(overall.pairs, 0) as decimal(18, 4)), 0
+            )
+            as decimal(10, 4)
+        ) as lift
+
+    from per_band
+    cross join overall
+    cross join validation_date
+
+)
+
+select * from final
