@@ -1,0 +1,1 @@
+select * from marts.post_expansion_checks

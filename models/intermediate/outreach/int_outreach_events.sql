@@ -1,0 +1,128 @@
+{#-
+    One row per account and day on which at least one expansion outreach was
+    made, up to the as-of date (SPEC 10: max 1-2 expansion outreaches per
+    account per quarter). An expansion outreach is:
+      - a CRM activity matching an enabled seeds.outreach_activity_rules row
+        (its activity_type, empty = any, and its tag among the activity's
+        ';'-separated tags). The raw contract has no activity type reserved
+        for expansion outreach (qbr / call / meeting / email are all CS
+        touches), so the default rule is the tag expansion_outreach;
+      - a CSQL (an expansion opportunity created), when
+        outreach_queue_settings.counts_csqls_as_outreach - the same events
+        the readiness gate's outreach_fatigue suppression counts
+        (int_relationship_account_daily.expansion_outreaches_qtd).
+    Several outreaches on one day (the call logged and the CSQL created
+    after it) count once: the cap is about how often the customer is asked.
+    Point in time: only rows dated on or before the as-of date.
+-#}
+with
+
+activities as (
+
+    select * from {{ ref('stg_crm__activities') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
+
+),
+
+activity_rules as (
+
+    select * from {{ ref('outreach_activity_rules') }}
+
+),
+
+settings as (
+
+    select * from {{ ref('outreach_queue_settings') }}
+
+),
+
+as_of as (
+
+    select {{ as_of_date() }} as as_of_date
+
+),
+
+activities_matched as (
+
+    select distinct
+        activities.account_id,
+        cast(activities.occurred_at as date) as outreach_date,
+        activities.activity_id
+
+    from activities
+    cross join as_of
+    inner join activity_rules
+        on
+            (
+                activity_rules.activity_type is null
+                or activities.activity_type = activity_rules.activity_type
+            )
+            and {{ dbt.concat(["';'", "activities.tags", "';'"]) }}
+            like {{ dbt.concat(["'%;'", "activity_rules.tag", "';%'"]) }}
+    where
+        activity_rules.is_enabled
+        and activities.tags is not null
+        and cast(activities.occurred_at as date) <= as_of.as_of_date
+
+),
+
+csqls_created as (
+
+    select
+        opportunities.account_id,
+        cast(opportunities.created_at as date) as outreach_date,
+        opportunities.opportunity_id
+
+    from opportunities
+    cross join as_of
+    cross join settings
+    where
+        settings.counts_csqls_as_outreach
+        and cast(opportunities.created_at as date) <= as_of.as_of_date
+
+),
+
+outreaches as (
+
+    select
+        account_id,
+        outreach_date,
+        1 as activity_outreaches,
+        0 as csql_outreaches
+    from activities_matched
+
+    union all
+
+    select
+        account_id,
+        outreach_date,
+        0 as activity_outreaches,
+        1 as csql_outreaches
+    from csqls_created
+
+),
+
+final as (
+
+    select
+        account_id,
+        outreach_date,
+        cast(
+            {{ dbt.date_trunc('quarter', 'outreach_date') }} as date
+        ) as quarter_start_date,
+        cast(sum(activity_outreaches) as int) as activity_outreaches,
+        cast(sum(csql_outreaches) as int) as csql_outreaches
+
+    from outreaches
+    group by
+        account_id,
+        outreach_date
+
+)
+
+select * from final
