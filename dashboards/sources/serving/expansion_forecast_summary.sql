@@ -1,0 +1,1 @@
+select * from marts.expansion_forecast_summary

@@ -1,0 +1,1 @@
+select * from marts.weekly_expansion_metrics

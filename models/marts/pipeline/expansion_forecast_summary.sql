@@ -1,0 +1,91 @@
+{#-
+    One row per segment ('All' included) and expected close quarter of
+    expansion_forecast: the forecast rows, estimated ACV and expected
+    expansion ARR, split by source (open opportunities, ready accounts).
+    The 'All' rows are the sums of the segment rows.
+-#}
+with
+
+forecast as (
+
+    select * from {{ ref('expansion_forecast') }}
+
+),
+
+rolled_up as (
+
+    select
+        segment,
+        expected_close_quarter,
+        forecast_source,
+        estimated_acv_usd,
+        expected_expansion_arr_usd,
+        as_of_date
+    from forecast
+
+    union all
+
+    select
+        'All' as segment,
+        expected_close_quarter,
+        forecast_source,
+        estimated_acv_usd,
+        expected_expansion_arr_usd,
+        as_of_date
+    from forecast
+
+),
+
+summed as (
+
+    select
+        segment,
+        expected_close_quarter,
+        max(as_of_date) as as_of_date,
+        count(*) as forecast_rows,
+        sum(case when forecast_source = 'open_opportunity' then 1 else 0 end) as open_opportunities,
+        sum(case when forecast_source = 'ready_account' then 1 else 0 end) as ready_accounts,
+        sum(estimated_acv_usd) as estimated_acv_usd,
+        sum(expected_expansion_arr_usd) as expected_expansion_arr_usd,
+        sum(
+            case
+                when forecast_source = 'open_opportunity' then expected_expansion_arr_usd
+                else 0
+            end
+        ) as expected_from_opportunities_usd,
+        sum(
+            case
+                when forecast_source = 'ready_account' then expected_expansion_arr_usd
+                else 0
+            end
+        ) as expected_from_ready_accounts_usd
+
+    from rolled_up
+    group by segment, expected_close_quarter
+
+),
+
+final as (
+
+    select
+        cast(segment as {{ dbt.type_string() }}) as segment,
+        expected_close_quarter,
+        cast(forecast_rows as {{ dbt.type_bigint() }}) as forecast_rows,
+        cast(open_opportunities as {{ dbt.type_bigint() }}) as open_opportunities,
+        cast(ready_accounts as {{ dbt.type_bigint() }}) as ready_accounts,
+        cast(estimated_acv_usd as decimal(18, 2)) as estimated_acv_usd,
+        cast(expected_expansion_arr_usd as decimal(18, 2)) as expected_expansion_arr_usd,
+        cast(expected_from_opportunities_usd as decimal(18, 2)) as expected_from_opportunities_usd,
+        cast(expected_from_ready_accounts_usd as decimal(18, 2))
+            as expected_from_ready_accounts_usd,
+        cast(
+            cast(expected_expansion_arr_usd as {{ dbt.type_numeric() }})
+            / nullif(estimated_acv_usd, 0) as decimal(10, 6)
+        ) as blended_close_rate,
+        as_of_date
+
+    from summed
+
+)
+
+select * from final
