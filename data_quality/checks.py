@@ -2,10 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["warn", "error"]
+
+RowRemedy = Callable[[Mapping[str, Any], "Bounds"], str]
+"""Builds the remedy for one failing frame row from that row and the bounds it broke."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A bound read at run time from the bounds seed (``seeds.calibration_bounds``).
+
+    Used as an expectation kwarg value (``{"min_value": Bound("trigger_firing_rate",
+    "error_min")}``) so that thresholds stay data that RevOps edits, never Python.
+    """
+
+    metric: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The bounds an expectation was evaluated with (None = no bound that side)."""
+
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def describe(self, as_percent: bool = True) -> str:
+        def show(value: float) -> str:
+            return f"{value:.0%}" if as_percent else f"{value:g}"
+
+        if self.min_value is not None and self.max_value is not None:
+            return f"{show(self.min_value)} to {show(self.max_value)}"
+        if self.min_value is not None:
+            return f"≥ {show(self.min_value)}"
+        if self.max_value is not None:
+            return f"≤ {show(self.max_value)}"
+        return "no bound"
 
 
 @dataclass(frozen=True)
@@ -17,6 +53,14 @@ class Expectation:
     kwargs: dict[str, Any]
     severity: Severity
     remedy: str
+    """The general remedy; :attr:`row_remedy` words it for one failing row when given."""
+    row_remedy: RowRemedy | None = None
+    bounds_as_percent: bool = True
+    """How the bounds read in a message: "5% to 15%" (fractions) or "0 to 3" (other figures)."""
+
+    @property
+    def column(self) -> str | None:
+        return self.kwargs.get("column")
 
 
 @dataclass(frozen=True)
@@ -29,6 +73,23 @@ class QualityCheck:
     """A query over the warehouse returning the (small, pre-aggregated) frame to validate."""
     expectations: tuple[Expectation, ...]
     params: tuple[Any, ...] = field(default=())
+    subject_column: str | None = None
+    """A column naming what each frame row is about (unique per row): GE then reports
+    which rows failed, and each failing row gets its own remedy."""
+    requires: tuple[str, ...] = field(default=())
+    """Relations (``schema.table``) the frame reads; the check is skipped where one is absent."""
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """One frame row under one expectation: what was observed and, if it failed, what to do."""
+
+    subject: str
+    passed: bool
+    observed: Any
+    remedy: str | None
+    row: Mapping[str, Any]
+    """The whole frame row (thresholds, segment, trigger, ... for the results history)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +100,11 @@ class ExpectationOutcome:
     severity: Severity
     observed: dict[str, Any]
     remedy: str
+    bounds: Bounds = field(default_factory=Bounds)
+    rows: tuple[RowOutcome, ...] = field(default=())
+    """Per-row results, for a check with a subject column."""
+    skipped: bool = False
+    """True when the bounds seed sets no bound for this expectation (it then passes)."""
 
     @property
     def summary(self) -> str:
@@ -46,12 +112,28 @@ class ExpectationOutcome:
         state = "passed" if self.success else f"FAILED ({self.severity})"
         return f"{self.expectation}{column}: {state}"
 
+    @property
+    def failed_rows(self) -> tuple[RowOutcome, ...]:
+        return tuple(r for r in self.rows if not r.passed)
+
+    @property
+    def remedies(self) -> tuple[str, ...]:
+        """What to do: one remedy per failing row when known, else the general one."""
+        if self.success:
+            return ()
+        rows = self.failed_rows
+        return tuple(r.remedy or self.remedy for r in rows) if rows else (self.remedy,)
+
 
 @dataclass(frozen=True)
 class CheckReport:
     check: QualityCheck
     rows_inspected: int
     outcomes: tuple[ExpectationOutcome, ...]
+    missing: tuple[str, ...] = field(default=())
+    """Required relations that were absent: the check was not evaluated."""
+    validation: Any = field(default=None, compare=False, repr=False)
+    """GE's ``ExpectationSuiteValidationResult`` (for the data docs); None when not evaluated."""
 
     @property
     def failures(self) -> tuple[ExpectationOutcome, ...]:

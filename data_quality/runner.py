@@ -2,17 +2,40 @@
 
 GE's SQL datasources over duckdb-engine still have metric bugs, so each check
 first shapes a small frame in DuckDB and hands it to GE's pandas datasource.
+
+Bounds that RevOps tunes (:class:`~data_quality.checks.Bound`) are read from the
+bounds seed when the check runs. A check with a subject column is validated with
+GE's ``COMPLETE`` result format, whose ``unexpected_index_list`` names the rows
+that failed; each of those rows gets its own remedy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 import duckdb
 
-from data_quality.checks import CheckReport, ExpectationOutcome, QualityCheck
+from data_quality.checks import (
+    Bound,
+    Bounds,
+    CheckReport,
+    Expectation,
+    ExpectationOutcome,
+    QualityCheck,
+    RowOutcome,
+)
+
+BOUNDS_RELATION = "seeds.calibration_bounds"
+"""Where the bounds live in the warehouse (the dbt seed); serving has a published copy."""
+
+BoundValues = Mapping[tuple[str, str], float | None]
 
 
 @cache
@@ -26,35 +49,190 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_frame")
 
 
-def _suite(check: QualityCheck) -> Any:
+def relation_exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, _, table = relation.rpartition(".")
+    found = con.execute(
+        """
+        select count(*) from information_schema.tables
+        where table_schema = coalesce(nullif(?, ''), current_schema()) and table_name = ?
+        """,
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def read_bounds(con: duckdb.DuckDBPyConnection, relation: str = BOUNDS_RELATION) -> BoundValues:
+    """Every bound of the bounds seed, keyed by (metric, column); numbers as floats."""
+    cursor = con.execute(f"select * from {relation}")  # relation: a constant, not data
+    columns = [d[0] for d in cursor.description]
+    values: dict[tuple[str, str], Any] = {}
+    for row in cursor.fetchall():
+        record = dict(zip(columns, row, strict=True))
+        for column, value in record.items():
+            if isinstance(value, Decimal | int) and not isinstance(value, bool):
+                value = float(value)
+            values[(record["metric"], column)] = value
+    return values
+
+
+def resolve(spec: Expectation, bounds: BoundValues | None) -> Expectation:
+    """The expectation with every :class:`Bound` replaced by its value from the seed."""
+    if not any(isinstance(v, Bound) for v in spec.kwargs.values()):
+        return spec
+    if bounds is None:
+        raise ValueError("this check reads bounds, but none were loaded")
+    kwargs = {}
+    for key, value in spec.kwargs.items():
+        if isinstance(value, Bound):
+            if (value.metric, value.column) not in bounds:
+                raise KeyError(
+                    f"the bounds seed has no {value.column!r} for metric {value.metric!r}"
+                )
+            value = bounds[(value.metric, value.column)]
+        kwargs[key] = value
+    return replace(spec, kwargs=kwargs)
+
+
+def _has_no_bound(spec: Expectation) -> bool:
+    keys = ("min_value", "max_value")
+    return any(k in spec.kwargs for k in keys) and all(spec.kwargs.get(k) is None for k in keys)
+
+
+def _suite(name: str, specs: Mapping[int, Expectation]) -> Any:
     import great_expectations as gx
 
-    suite = gx.ExpectationSuite(name=check.name)
-    for index, spec in enumerate(check.expectations):
+    suite = gx.ExpectationSuite(name=name)
+    for index, spec in specs.items():
         expectation_class = getattr(gx.expectations, spec.type)
-        suite.add_expectation(expectation_class(**spec.kwargs, meta={"index": index}))
+        notes = f"{spec.severity}: {spec.remedy}"
+        suite.add_expectation(expectation_class(**spec.kwargs, meta={"index": index}, notes=notes))
     return suite
 
 
-def run_check(con: duckdb.DuckDBPyConnection, check: QualityCheck) -> CheckReport:
+def run_check(
+    con: duckdb.DuckDBPyConnection,
+    check: QualityCheck,
+    bounds_relation: str = BOUNDS_RELATION,
+) -> CheckReport:
+    missing = tuple(r for r in check.requires if not relation_exists(con, r))
+    if missing:
+        return CheckReport(check=check, rows_inspected=0, outcomes=(), missing=missing)
     frame = con.execute(check.frame_sql, list(check.params)).df()
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(_suite(check))
-    outcomes: dict[int, ExpectationOutcome] = {}
-    for expectation_result in result.results:
-        config = expectation_result.expectation_config
-        index = config.meta["index"]
-        spec = check.expectations[index]
-        outcomes[index] = ExpectationOutcome(
-            expectation=config.type,
-            column=spec.kwargs.get("column"),
-            success=bool(expectation_result.success),
-            severity=spec.severity,
-            observed=_observed(expectation_result.result),
-            remedy=spec.remedy,
+    needs_bounds = any(
+        isinstance(v, Bound) for spec in check.expectations for v in spec.kwargs.values()
+    )
+    bounds = read_bounds(con, bounds_relation) if needs_bounds else None
+    specs = {i: resolve(spec, bounds) for i, spec in enumerate(check.expectations)}
+    evaluated = {i: spec for i, spec in specs.items() if not _has_no_bound(spec)}
+
+    results: dict[int, Any] = {}
+    validation = None
+    if evaluated:
+        result_format: dict[str, Any] = {"result_format": "SUMMARY"}
+        if check.subject_column:
+            result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [check.subject_column],
+            }
+        batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        validation = batch.validate(_suite(check.name, evaluated), result_format=result_format)
+        for expectation_result in validation.results:
+            results[expectation_result.expectation_config.meta["index"]] = expectation_result
+
+    records = frame.to_dict("records")
+    outcomes = []
+    for index, spec in specs.items():
+        bounds_used = Bounds(spec.kwargs.get("min_value"), spec.kwargs.get("max_value"))
+        if index not in results:
+            outcomes.append(
+                ExpectationOutcome(
+                    expectation=_snake(spec.type),
+                    column=spec.column,
+                    success=True,
+                    severity=spec.severity,
+                    observed={"skipped": "no bound set in the bounds seed"},
+                    remedy=spec.remedy,
+                    bounds=bounds_used,
+                    skipped=True,
+                )
+            )
+            continue
+        result = results[index]
+        outcomes.append(
+            ExpectationOutcome(
+                expectation=result.expectation_config.type,
+                column=spec.column,
+                success=bool(result.success),
+                severity=spec.severity,
+                observed=_observed(result.result),
+                remedy=spec.remedy,
+                bounds=bounds_used,
+                rows=_row_outcomes(check, spec, bounds_used, records, result.result),
+            )
         )
-    ordered = tuple(outcomes[i] for i in sorted(outcomes))
-    return CheckReport(check=check, rows_inspected=len(frame), outcomes=ordered)
+    return CheckReport(
+        check=check, rows_inspected=len(frame), outcomes=tuple(outcomes), validation=validation
+    )
+
+
+def _row_outcomes(
+    check: QualityCheck,
+    spec: Expectation,
+    bounds: Bounds,
+    records: list[dict[str, Any]],
+    result: dict[str, Any],
+) -> tuple[RowOutcome, ...]:
+    """Every evaluated row (non-null value) of a check with a subject column."""
+    subject_column, column = check.subject_column, spec.column
+    if subject_column is None or column is None:
+        return ()
+    failing = {str(r[subject_column]) for r in result.get("unexpected_index_list") or ()}
+    rows = []
+    for record in records:
+        observed = _plain(record.get(column))
+        if observed is None:
+            continue  # GE skips nulls: this row was not evaluated
+        subject = str(record[subject_column])
+        passed = subject not in failing
+        remedy = None
+        if not passed:
+            clean = {k: _plain(v) for k, v in record.items()}
+            remedy = spec.row_remedy(clean, bounds) if spec.row_remedy else spec.remedy
+        rows.append(
+            RowOutcome(
+                subject=subject,
+                passed=passed,
+                observed=observed,
+                remedy=remedy,
+                row={k: _plain(v) for k, v in record.items()},
+            )
+        )
+    return tuple(rows)
+
+
+def _plain(value: Any) -> Any:
+    """numpy / pandas scalars as Python values; NaN and NaT as None."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        with contextlib.suppress(ValueError, AttributeError):
+            value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+            return None
+        if isinstance(value, pd.Timestamp):
+            return value.date() if value == value.normalize() else value.to_pydatetime()
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _snake(type_name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in type_name).lstrip("_")
 
 
 def _observed(result: dict[str, Any]) -> dict[str, Any]:

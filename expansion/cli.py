@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     backtest = commands.add_parser("backtest", help="print the trigger backtest")
     backtest.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
 
+    check_parser = commands.add_parser(
+        "check", help="run the quality and calibration suite on the published marts"
+    )
+    check_parser.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
+
     export = commands.add_parser("export", help="export a published mart for spreadsheet users")
     export.add_argument("mart", choices=("scorecard",))
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
@@ -143,6 +148,28 @@ def backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def check(args: argparse.Namespace) -> int:
+    from expansion.check import (
+        exit_code,
+        failure_rows,
+        format_check_table,
+        run_published_checks,
+        summary_line,
+    )
+
+    serving = DataDir(args.data_dir.resolve()).serving
+    if not serving.exists():
+        print(
+            f"error: no serving database at {serving}; run `expansion refresh` first",
+            file=sys.stderr,
+        )
+        return 2
+    reports = run_published_checks(serving)
+    print(format_check_table(failure_rows(reports)))
+    print(summary_line(reports))
+    return exit_code(reports)
+
+
 def export(args: argparse.Namespace) -> int:
     from expansion.export import export_scorecard
 
@@ -188,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of),
         "demo": demo,
         "backtest": backtest,
+        "check": check,
         "export": export,
         "benchmark": benchmark,
         "ui": ui,

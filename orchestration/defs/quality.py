@@ -3,34 +3,88 @@
 Checks are blocking: an error-level failure stops everything downstream of the
 asset it guards (dbt, publishing, dashboards, alerts) for that run, so the last
 published serving database stays in place. A warning is shown and the run goes on.
+
+- The raw suite: one check per source on its ``raw`` asset (before dbt runs).
+- The calibration and mart suites: one step, ``warehouse_quality_checks``, after
+  dbt, with one blocking check per guarded mart. It evaluates every check on a
+  read-only connection, then - before reporting any result, so a failing night
+  is recorded too - appends every outcome to ``quality.check_results`` and renders
+  the GE data docs into ``DATA_DIR/data_docs``. The nightly job's in-process
+  executor runs it between the other writers, never beside them.
 """
 
-import dagster as dg
+import datetime as dt
+from collections.abc import Iterable
 
+import dagster as dg
+import duckdb
+
+from data_quality.calibration_suite import CALIBRATION_CHECKS
 from data_quality.checks import CheckReport, QualityCheck
+from data_quality.data_docs import render_data_docs
+from data_quality.history import append_history
+from data_quality.marts_suite import MART_CHECKS
 from data_quality.raw_suite import RAW_CHECKS
 from data_quality.runner import run_check
+from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
+WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *MART_CHECKS)
+MAX_REMEDIES_SHOWN = 25
 
-def check_result(report: CheckReport) -> dg.AssetCheckResult:
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def failure_lines(report: CheckReport, limit: int = MAX_REMEDIES_SHOWN) -> list[str]:
+    """One line per failing row (or expectation), errors first: subject, observed value, remedy."""
+    lines = []
+    for outcome in sorted(report.failures, key=lambda o: o.severity != "error"):
+        if outcome.failed_rows:
+            lines += [
+                f"- **{outcome.severity}** {row.subject} ({outcome.column} = {row.observed}): "
+                f"{row.remedy}"
+                for row in outcome.failed_rows
+            ]
+        else:
+            lines.append(
+                f"- **{outcome.summary}** — {outcome.remedy} (observed: {outcome.observed})"
+            )
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"- … and {len(lines) - limit} more (see quality.check_results)"]
+    return lines
+
+
+def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckResult:
     """A GE check report as a Dagster check result, with every failure's remedy."""
     severity = (
         dg.AssetCheckSeverity.ERROR if report.severity == "error" else dg.AssetCheckSeverity.WARN
     )
     metadata: dict[str, dg.MetadataValue | int] = {"rows_inspected": report.rows_inspected}
     if report.failures:
-        metadata["failures"] = dg.MetadataValue.md(
-            "\n".join(
-                f"- **{f.summary}** — {f.remedy} (observed: {f.observed})" for f in report.failures
-            )
-        )
+        metadata["failures"] = dg.MetadataValue.md("\n".join(failure_lines(report)))
+    if report.missing:
+        metadata["not_evaluated"] = dg.MetadataValue.text("missing: " + ", ".join(report.missing))
+    keyed = (
+        {"asset_key": dg.AssetKey(list(report.check.asset)), "check_name": report.check.name}
+        if with_key
+        else {}
+    )
     return dg.AssetCheckResult(
-        passed=report.severity is None,
+        **keyed,
+        passed=report.severity is None and not report.missing,
         severity=severity,
         metadata=metadata,
         description=report.check.description,
     )
+
+
+def record(
+    warehouse: WarehouseResource, reports: Iterable[CheckReport], run_id: str, as_of: dt.date | None
+) -> int:
+    with warehouse.connect() as con:
+        return append_history(con, reports, run_id, utc_now(), as_of)
 
 
 def build_asset_check(check: QualityCheck) -> dg.AssetChecksDefinition:
@@ -40,11 +94,73 @@ def build_asset_check(check: QualityCheck) -> dg.AssetChecksDefinition:
         description=check.description,
         blocking=True,
     )
-    def quality_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    def quality_check(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            return check_result(run_check(con, check))
+            report = run_check(con, check)
+        record(warehouse, [report], context.run.run_id, warehouse.as_of)
+        return check_result(report)
 
     return quality_check
 
 
-defs = dg.Definitions(asset_checks=[build_asset_check(c) for c in RAW_CHECKS])
+def checks_on_assets(
+    checks: Iterable[QualityCheck], asset_keys: Iterable[dg.AssetKey]
+) -> tuple[QualityCheck, ...]:
+    """The checks whose asset is defined (a mart that is not built yet has no check)."""
+    keys = set(asset_keys)
+    return tuple(c for c in checks if dg.AssetKey(list(c.asset)) in keys)
+
+
+def reported_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The as-of date the marts were built for (when the run did not pin one)."""
+    try:
+        return con.execute("select max(as_of_date) from marts.dim_accounts").fetchone()[0]
+    except duckdb.Error:
+        return None
+
+
+def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        name="warehouse_quality_checks",
+        description=(
+            "Calibration (SPEC 8) and mart integrity suites; results appended to "
+            "quality.check_results and rendered as GE data docs in DATA_DIR/data_docs."
+        ),
+        specs=[
+            dg.AssetCheckSpec(
+                name=c.name,
+                asset=dg.AssetKey(list(c.asset)),
+                description=c.description,
+                blocking=True,
+            )
+            for c in checks
+        ],
+    )
+    def warehouse_quality_checks(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ):
+        with warehouse.connect(read_only=True) as con:
+            reports = [run_check(con, check) for check in checks]
+            as_of = warehouse.as_of or reported_as_of(con)
+        checked_at, run_id = utc_now(), context.run.run_id
+        with warehouse.connect() as con:
+            written = append_history(con, reports, run_id, checked_at, as_of)
+        context.log.info(f"{written} results appended to quality.check_results")
+        try:
+            render_data_docs(reports, warehouse.data.root / "data_docs", run_id, checked_at)
+        except Exception as error:  # the docs are a view; never let them hide the results
+            context.log.warning(f"GE data docs not rendered: {error}")
+        for report in reports:
+            yield check_result(report, with_key=True)
+
+    return warehouse_quality_checks
+
+
+defs = dg.Definitions(
+    asset_checks=[
+        *(build_asset_check(c) for c in RAW_CHECKS),
+        build_warehouse_checks(checks_on_assets(WAREHOUSE_CHECKS, warehouse_dbt_models.keys)),
+    ]
+)

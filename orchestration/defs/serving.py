@@ -4,6 +4,8 @@ import shutil
 
 import dagster as dg
 
+from data_quality.history import HISTORY_TABLE, ensure_history_table
+from data_quality.runner import BOUNDS_RELATION
 from expansion.alerts import OUTBOX_TABLE
 from expansion.dashboards import render_site
 from expansion.publish import Publication, publish_serving_database, replace_directory
@@ -13,6 +15,16 @@ from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
+DATA_DOCS_DIR = "data_docs"
+"""GE data docs of the latest checks: ``DATA_DIR/data_docs``, copied into the site."""
+
+EXTRA_TABLES = {
+    "alerts_outbox": OUTBOX_TABLE,
+    "check_results": HISTORY_TABLE,
+    "calibration_bounds": BOUNDS_RELATION,
+}
+"""Warehouse relations outside the marts schema that readers need (`expansion check` reads
+the published bounds and history)."""
 
 
 @dg.asset(
@@ -20,18 +32,21 @@ SERVING_GROUP = "serving"
     deps=[warehouse_dbt_models, alerts_outbox],
     kinds={"duckdb"},
     description=(
-        "`serving.duckdb`: the marts and the alerts outbox, copied after every check passed "
+        "`serving.duckdb`: the marts, the alerts outbox, the check results history and the "
+        "calibration bounds, copied after every check passed "
         "and swapped in atomically; what dashboards, BI tools and notebooks open read-only."
     ),
 )
 def serving_database(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        ensure_history_table(con)  # present even before the first check ran
     result = publish_serving_database(
         warehouse.data.warehouse,
         warehouse.data.serving,
-        Publication(as_of_date=warehouse.as_of, run_id=context.run_id),
-        extra_tables={"alerts_outbox": OUTBOX_TABLE},
+        Publication(as_of_date=warehouse.as_of, run_id=context.run.run_id),
+        extra_tables=EXTRA_TABLES,
     )
     return dg.MaterializeResult(
         metadata={
@@ -58,6 +73,9 @@ def dashboard_site(warehouse: WarehouseResource) -> dg.MaterializeResult:
         serving_db=warehouse.data.serving,
         out_dir=staging,
     )
+    data_docs = warehouse.data.root / DATA_DOCS_DIR
+    if data_docs.is_dir():  # linked from the data quality page
+        shutil.copytree(data_docs, staging / DATA_DOCS_DIR)
     replace_directory(staging, site)
     return dg.MaterializeResult(
         metadata={

@@ -1,0 +1,353 @@
+"""Calibration expectations (SPEC 8): are the triggers, the gate and whitespace tuned?
+
+Each check reads a calibration mart (``models/marts/quality``) or
+``marts.whitespace_coverage`` and compares it with the bounds in
+``seeds.calibration_bounds`` - read when the check runs, never written here.
+
+Severity. The ``'All'`` row of each metric is the blocking one: outside the
+error band it is an error (publishing and alerts stop that night); outside the
+warn band a warning. Segment rows are warn-only: a segment outside its band is
+shown, never blocks, because a segment's sample is small (an Enterprise book of
+100 accounts moves 1 point of firing rate per account) and the 'All' row
+already carries the decision.
+
+Every failing row gets its own remedy, built from that row: which threshold to
+change, from what to what (the backtest's suggested threshold), which gate
+criterion to relax first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from data_quality.checks import Bound, Bounds, Expectation, QualityCheck
+
+FIRING_RATE = "trigger_firing_rate"
+PRECISION = "trigger_precision"
+GATE_PASS_RATE = "readiness_gate_pass_rate"
+GATE_RECALL = "readiness_gate_recall"
+WHITESPACE_COVERAGE = "whitespace_coverage"
+
+CALIBRATION_MART_ASSET = ("marts", "calibration_trigger_firing_rates")
+GATE_MART_ASSET = ("marts", "calibration_readiness_gate")
+WHITESPACE_ASSET = ("marts", "whitespace_coverage")
+
+
+def _between(column: str, metric: str, band: str, severity: str, remedy: str, row_remedy):
+    return Expectation(
+        "ExpectColumnValuesToBeBetween",
+        {
+            "column": column,
+            "min_value": Bound(metric, f"{band}_min"),
+            "max_value": Bound(metric, f"{band}_max"),
+        },
+        severity,  # type: ignore[arg-type]
+        remedy,
+        row_remedy=row_remedy,
+    )
+
+
+def banded(metric: str, column: str, remedy: str, row_remedy) -> tuple[Expectation, ...]:
+    """The severity policy of every calibration metric (module docstring), as expectations.
+
+    ``<column>`` holds every row, ``<column>_blocking`` only the 'All' row and
+    ``<column>_segment`` only the segment rows (the frame nulls the others; GE
+    skips nulls). A band whose two bounds are blank in the seed is skipped.
+    """
+    return (
+        _between(column, metric, "warn", "warn", remedy, row_remedy),
+        _between(f"{column}_blocking", metric, "error", "error", remedy, row_remedy),
+        _between(f"{column}_segment", metric, "error", "warn", remedy, row_remedy),
+    )
+
+
+def _split(column: str, expression: str | None = None) -> str:
+    """``column``, ``column_blocking`` and ``column_segment`` (see :func:`banded`)."""
+    value = f"cast({expression or column} as double)"
+    return (
+        f"{value} as {column},\n"
+        f"case when segment = 'All' then {value} end as {column}_blocking,\n"
+        f"case when segment <> 'All' then {value} end as {column}_segment"
+    )
+
+
+# --- remedies, worded for the row that failed ---------------------------------------------
+
+
+def number(value: Any) -> str:
+    """A threshold as a person writes it: 0.8, 60, 5.2536."""
+    if value is None:
+        return "?"
+    return f"{round(float(value), 4):g}"
+
+
+def _scope(segment: str) -> str:
+    """' SMB' for a segment, '' for 'All': "of 773 eligible accounts", "of 93 eligible SMB ..."."""
+    return "" if segment == "All" else f" {segment}"
+
+
+def _breach(value: float, bounds: Bounds) -> str:
+    if bounds.min_value is not None and value < bounds.min_value:
+        return "low"
+    if bounds.max_value is not None and value > bounds.max_value:
+        return "high"
+    return "inside"
+
+
+def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    trigger, segment = row["trigger_id"], row["segment"]
+    rate, eligible = row["firing_rate"], row["eligible_accounts"]
+    current, suggested = row["threshold_value"], row["suggested_threshold_value"]
+    looser, tighter = (
+        ("lower", "raise") if row["signal_direction"] == "at_least" else ("raise", "lower")
+    )
+    fact = (
+        f"{trigger} fired for {row['firing_accounts']} of {eligible} eligible{_scope(segment)} "
+        f"accounts ({rate:.1%}) in {row['window_start']}…{row['window_end']}; "
+        f"bounds {bounds.describe()}"
+    )
+    if row["firing_accounts"] == 0:
+        return (
+            f"check event tracking: {fact}. If the signal is tracked, {looser} threshold of "
+            f"{trigger} below {number(current)}"
+        )
+    if _breach(rate, bounds) == "high":
+        move = (
+            f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
+            "(the backtest's suggested threshold)"
+            if suggested is not None
+            else f"{tighter} threshold of {trigger} above {number(current)}"
+        )
+        return f"{move}, or add a health gate: {fact}"
+    if suggested is not None and float(suggested) != float(current):
+        verb = "raise" if float(suggested) > float(current) else "lower"
+        return (
+            f"{verb} threshold of {trigger} from {number(current)} to {number(suggested)} "
+            f"(the backtest's suggested threshold): {fact}"
+        )
+    return (
+        f"{looser} threshold of {trigger} from {number(current)} by hand and re-run the backtest "
+        f"(it suggests no value while fewer accounts than the target reach the signal), or "
+        f"check event tracking: {fact}"
+    )
+
+
+def precision_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    trigger, segment = row["trigger_id"], row["segment"]
+    current, suggested = row["threshold_value"], row["suggested_threshold_value"]
+    tighter = "raise" if row["signal_direction"] == "at_least" else "lower"
+    is_tighter = suggested is not None and (
+        float(suggested) > float(current)
+        if tighter == "raise"
+        else float(suggested) < float(current)
+    )
+    move = (
+        f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
+        "(the backtest's suggested threshold)"
+        if is_tighter
+        else f"{tighter} threshold of {trigger} above {number(current)}"
+        if tighter == "raise"
+        else f"{tighter} threshold of {trigger} below {number(current)}"
+    )
+    return (
+        f"{move} or add a health gate, and check event tracking: only "
+        f"{row['expanded_firings']} of {row['firings']} firings of {trigger}"
+        f"{f' on {segment} accounts' if segment != 'All' else ''} ({row['precision']:.0%}) "
+        "were followed by an expansion "
+        f"(bound {bounds.describe()})"
+    )
+
+
+def gate_pass_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    segment, rate = row["segment"], row["gate_pass_rate"]
+    where = "every segment's" if segment == "All" else f"the {segment}"
+    fact = (
+        f"{row['gate_passed_accounts']} of {row['active_accounts']} active{_scope(segment)} "
+        f"accounts ({rate:.0%}) pass the readiness gate (bounds {bounds.describe()})"
+    )
+    if _breach(rate, bounds) == "high":
+        return f"tighten {where} gate criteria in readiness_gate_criteria: {fact}"
+    criterion = row.get("most_failed_criterion")
+    first = (
+        f", starting with {criterion} (failed by {row['most_failed_criterion_accounts']} of them)"
+        if criterion
+        else ""
+    )
+    return f"relax {where} gate criteria in readiness_gate_criteria{first}: {fact}"
+
+
+def gate_recall_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    segment = row["segment"]
+    criterion = row.get("recall_most_failed_criterion")
+    first = (
+        f", starting with {criterion} (failed by {row['recall_most_failed_criterion_accounts']} "
+        "of them the day before)"
+        if criterion
+        else ""
+    )
+    return (
+        f"relax the gate criteria that failed{first}: of the {row['expanded_accounts_sampled']} "
+        f"most recently expanded{_scope(segment)} accounts only "
+        f"{row['passed_before_expansion_accounts']} ({row['gate_recall']:.0%}) passed the gate "
+        f"the day before expanding (bound {bounds.describe()})"
+    )
+
+
+def whitespace_coverage_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    return (
+        "check product fit (industry_product_fit) and interest signals (ticket and CRM tags), "
+        f"and check event tracking: only {row['accounts_with_opportunity']} of "
+        f"{row['healthy_accounts']} healthy{_scope(row['segment'])} accounts "
+        f"({row['coverage']:.0%}) show a cross-sell opportunity (bound {bounds.describe()})"
+    )
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+_TRIGGER_FRAME = f"""
+    select
+        trigger_id || ' · ' || segment || ' · ' || cast(window_start as varchar) as subject,
+        trigger_id,
+        segment,
+        window_start,
+        window_end,
+        eligible_accounts,
+        firing_accounts,
+        firings,
+        expanded_firings,
+        {_split("firing_rate")},
+        {_split("precision", '"precision"')},
+        signal_direction,
+        cast(threshold_value as double) as threshold_value,
+        cast(suggested_threshold_value as double) as suggested_threshold_value
+    from marts.calibration_trigger_firing_rates
+    order by segment = 'All' desc, trigger_id, segment, window_start
+"""
+
+TRIGGER_FIRING_RATE = QualityCheck(
+    name="calibration_trigger_firing_rate",
+    asset=CALIBRATION_MART_ASSET,
+    description=(
+        "Each trigger's firing rate per backtest quarter against calibration_bounds "
+        "(trigger_firing_rate): outside the error band on the 'All' row is an error, outside "
+        "the warn band a warning; segment rows warn only."
+    ),
+    frame_sql=_TRIGGER_FRAME,
+    subject_column="subject",
+    requires=("marts.calibration_trigger_firing_rates",),
+    expectations=banded(
+        FIRING_RATE,
+        "firing_rate",
+        "Below the band the trigger is too restrictive (lower its threshold); above it too "
+        "permissive (raise it or add a health gate).",
+        firing_rate_remedy,
+    ),
+)
+
+TRIGGER_PRECISION = QualityCheck(
+    name="calibration_trigger_precision",
+    asset=CALIBRATION_MART_ASSET,
+    description=(
+        "Share of each trigger's firings followed by an expansion within the horizon, against "
+        "calibration_bounds (trigger_precision); the 'All' row blocks, segment rows warn."
+    ),
+    frame_sql=_TRIGGER_FRAME,
+    subject_column="subject",
+    requires=("marts.calibration_trigger_firing_rates",),
+    expectations=banded(
+        PRECISION,
+        "precision",
+        "Raise the threshold or add a health gate; check event tracking.",
+        precision_remedy,
+    ),
+)
+
+_GATE_FRAME = f"""
+    select
+        segment as subject,
+        segment,
+        active_accounts,
+        gate_passed_accounts,
+        {_split("gate_pass_rate")},
+        most_failed_criterion,
+        most_failed_criterion_accounts,
+        expanded_accounts_sampled,
+        passed_before_expansion_accounts,
+        {_split("gate_recall")},
+        recall_most_failed_criterion,
+        recall_most_failed_criterion_accounts
+    from marts.calibration_readiness_gate
+    order by segment = 'All' desc, segment
+"""
+
+READINESS_GATE_PASS_RATE = QualityCheck(
+    name="calibration_readiness_gate_pass_rate",
+    asset=GATE_MART_ASSET,
+    description=(
+        "Share of active accounts passing the readiness gate on the as-of date, against "
+        "calibration_bounds (readiness_gate_pass_rate)."
+    ),
+    frame_sql=_GATE_FRAME,
+    subject_column="subject",
+    requires=("marts.calibration_readiness_gate",),
+    expectations=banded(
+        GATE_PASS_RATE,
+        "gate_pass_rate",
+        "Too few passing: relax the gate criteria; too many: tighten them.",
+        gate_pass_rate_remedy,
+    ),
+)
+
+READINESS_GATE_RECALL = QualityCheck(
+    name="calibration_readiness_gate_recall",
+    asset=GATE_MART_ASSET,
+    description=(
+        "Of the most recently expanded accounts, the share that passed the gate the day before "
+        "expanding, against calibration_bounds (readiness_gate_recall)."
+    ),
+    frame_sql=_GATE_FRAME,
+    subject_column="subject",
+    requires=("marts.calibration_readiness_gate",),
+    expectations=banded(
+        GATE_RECALL,
+        "gate_recall",
+        "Relax the criteria that failed for the accounts that expanded anyway.",
+        gate_recall_remedy,
+    ),
+)
+
+WHITESPACE = QualityCheck(
+    name="calibration_whitespace_coverage",
+    asset=WHITESPACE_ASSET,
+    description=(
+        "Share of healthy accounts with at least one cross-sell opportunity, against "
+        "calibration_bounds (whitespace_coverage)."
+    ),
+    frame_sql=f"""
+        select
+            segment as subject,
+            segment,
+            healthy_accounts,
+            accounts_with_opportunity,
+            {_split("coverage")}
+        from marts.whitespace_coverage
+        order by segment = 'All' desc, segment
+    """,
+    subject_column="subject",
+    requires=("marts.whitespace_coverage",),
+    expectations=banded(
+        WHITESPACE_COVERAGE,
+        "coverage",
+        "Check product fit and interest signals.",
+        whitespace_coverage_remedy,
+    ),
+)
+
+CALIBRATION_CHECKS: tuple[QualityCheck, ...] = (
+    TRIGGER_FIRING_RATE,
+    TRIGGER_PRECISION,
+    READINESS_GATE_PASS_RATE,
+    READINESS_GATE_RECALL,
+    WHITESPACE,
+)

@@ -1,0 +1,259 @@
+"""The calibration suite on hand-made calibration marts, with the real bounds seed.
+
+A trigger that fires for 2%, 10% and 45% of the eligible accounts is an error,
+a pass and an error; each failure names the threshold to change, from what to
+what. Segment rows only ever warn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data_quality.calibration_suite import (
+    READINESS_GATE_PASS_RATE,
+    READINESS_GATE_RECALL,
+    TRIGGER_FIRING_RATE,
+    TRIGGER_PRECISION,
+    WHITESPACE,
+)
+from data_quality.runner import run_check
+from expansion.settings import PROJECT_ROOT
+
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+
+FIRING_RATES_DDL = """
+create table marts.calibration_trigger_firing_rates (
+    as_of_date date, trigger_id varchar, segment varchar, evaluation_period varchar,
+    window_start date, window_end date, eligible_accounts bigint, firing_accounts bigint,
+    firings bigint, expanded_firings bigint, firing_rate decimal(10,4), precision decimal(10,4),
+    lift decimal(10,4), calibration_status varchar, precision_status varchar,
+    signal_direction varchar, threshold_unit varchar, threshold_value decimal(18,4),
+    suggested_threshold_value decimal(18,4), is_blocking boolean
+)
+"""
+
+
+def warehouse(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A warehouse holding only the bounds seed (the real CSV) and an empty calibration mart."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema seeds")
+    con.execute("create schema marts")
+    con.execute(
+        "create table seeds.calibration_bounds as select * from read_csv(?, header = true)",
+        [str(BOUNDS_SEED)],
+    )
+    con.execute(FIRING_RATES_DDL)
+    return con
+
+
+def add_trigger(
+    con,
+    trigger_id: str,
+    firing_accounts: int,
+    *,
+    segment: str = "All",
+    eligible: int = 1000,
+    threshold: float = 0.8,
+    suggested: float | None = None,
+    firings: int | None = None,
+    expanded_firings: int | None = None,
+    direction: str = "at_least",
+) -> None:
+    firings = firing_accounts if firings is None else firings
+    expanded = firings // 2 if expanded_firings is None else expanded_firings
+    con.execute(
+        """
+        insert into marts.calibration_trigger_firing_rates values (
+            date '2026-11-21', ?, ?, 'quarter', date '2026-05-26', date '2026-08-23',
+            ?, ?, ?, ?, ?, ?, null, null, null, ?, 'share', ?, ?, ?
+        )
+        """,
+        [
+            trigger_id,
+            segment,
+            eligible,
+            firing_accounts,
+            firings,
+            expanded,
+            firing_accounts / eligible,
+            expanded / firings if firings else None,
+            direction,
+            threshold,
+            suggested,
+            segment == "All",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("firing_accounts", "suggested", "severity", "remedy"),
+    [
+        (
+            20,
+            0.65,
+            "error",
+            "lower threshold of usage_ceiling from 0.8 to 0.65 (the backtest's suggested "
+            "threshold): usage_ceiling fired for 20 of 1000 eligible accounts (2.0%)",
+        ),
+        (100, 0.8, None, None),
+        (
+            450,
+            0.95,
+            "error",
+            "raise threshold of usage_ceiling from 0.8 to 0.95 (the backtest's suggested "
+            "threshold), or add a health gate: usage_ceiling fired for 450 of 1000 eligible "
+            "accounts (45.0%)",
+        ),
+    ],
+    ids=["fires-for-2%", "fires-for-10%", "fires-for-45%"],
+)
+def test_a_trigger_firing_for_2_10_and_45_percent_is_an_error_a_pass_and_an_error(
+    firing_accounts, suggested, severity, remedy
+):
+    con = warehouse()
+    add_trigger(con, "usage_ceiling", firing_accounts, suggested=suggested)
+
+    report = run_check(con, TRIGGER_FIRING_RATE)
+
+    assert report.severity == severity
+    if remedy is None:
+        assert report.failures == ()
+        return
+    errors = [o for o in report.failures if o.severity == "error"]
+    assert len(errors) == 1
+    (row,) = errors[0].failed_rows
+    assert row.subject == "usage_ceiling · All · 2026-05-26"
+    assert row.observed == pytest.approx(firing_accounts / 1000)
+    assert row.remedy.startswith(remedy)
+    assert errors[0].bounds.min_value == pytest.approx(0.03)  # from the seed, not Python
+    assert errors[0].bounds.max_value == pytest.approx(0.40)
+
+
+def test_a_too_restrictive_trigger_without_a_suggestion_says_to_lower_it_by_hand():
+    con = warehouse()
+    add_trigger(con, "compliance_ask", 14, eligible=773, threshold=1, suggested=None)
+
+    (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
+
+    assert error.failed_rows[0].remedy.startswith(
+        "lower threshold of compliance_ask from 1 by hand and re-run the backtest"
+    )
+    assert "fired for 14 of 773 eligible accounts (1.8%)" in error.failed_rows[0].remedy
+
+
+def test_a_trigger_that_never_fires_points_at_event_tracking_first():
+    con = warehouse()
+    add_trigger(con, "champion_promoted", 0, threshold=1)
+
+    (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
+
+    assert error.failed_rows[0].remedy.startswith("check event tracking: champion_promoted fired")
+
+
+def test_an_at_most_trigger_is_tightened_by_lowering_its_threshold():
+    con = warehouse()
+    add_trigger(con, "contract_milestone", 450, threshold=60, suggested=30, direction="at_most")
+
+    (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
+
+    assert error.failed_rows[0].remedy.startswith(
+        "lower threshold of contract_milestone from 60 to 30"
+    )
+
+
+def test_segment_rows_only_warn_and_the_all_row_alone_decides():
+    con = warehouse()
+    add_trigger(con, "usage_ceiling", 100)  # All: 10%, fine
+    add_trigger(con, "usage_ceiling", 45, segment="Enterprise", eligible=100, suggested=0.95)
+
+    report = run_check(con, TRIGGER_FIRING_RATE)
+
+    assert report.severity == "warn"
+    failed = {(o.column, r.subject) for o in report.failures for r in o.failed_rows}
+    assert failed == {
+        ("firing_rate", "usage_ceiling · Enterprise · 2026-05-26"),
+        ("firing_rate_segment", "usage_ceiling · Enterprise · 2026-05-26"),
+    }
+
+
+def test_the_bounds_are_read_from_the_seed_at_run_time():
+    con = warehouse()
+    add_trigger(con, "usage_ceiling", 450, suggested=0.95)
+    con.execute(
+        "update seeds.calibration_bounds set error_max = 0.5 where metric = 'trigger_firing_rate'"
+    )
+
+    assert run_check(con, TRIGGER_FIRING_RATE).severity == "warn"  # 45% is now below 50%
+
+
+def test_low_precision_on_all_accounts_is_an_error_naming_the_tighter_threshold():
+    con = warehouse()
+    add_trigger(
+        con, "api_growth", 100, firings=103, expanded_firings=21, threshold=0.4, suggested=0.6
+    )
+
+    report = run_check(con, TRIGGER_PRECISION)
+
+    assert report.severity == "error"
+    (row,) = [r for o in report.failures for r in o.failed_rows]
+    assert row.remedy.startswith(
+        "raise threshold of api_growth from 0.4 to 0.6 (the backtest's suggested threshold) "
+        "or add a health gate, and check event tracking: only 21 of 103 firings"
+    )
+
+
+GATE_DDL = """
+create table marts.calibration_readiness_gate as
+select * from (values
+    ('All', 806, 158, 0.196, 'active_user_seat_ratio', 451, 20, 8, 0.40, 'ticket_trend', 6),
+    ('Enterprise', 99, 9, 0.0909, 'active_user_seat_ratio', 66, 20, 17, 0.85, 'nps', 3)
+) as t(
+    segment, active_accounts, gate_passed_accounts, gate_pass_rate, most_failed_criterion,
+    most_failed_criterion_accounts, expanded_accounts_sampled, passed_before_expansion_accounts,
+    gate_recall, recall_most_failed_criterion, recall_most_failed_criterion_accounts
+)
+"""
+
+
+def test_the_gate_pass_rate_and_recall_warn_with_the_criterion_to_relax():
+    con = warehouse()
+    con.execute(GATE_DDL)
+
+    pass_rate = run_check(con, READINESS_GATE_PASS_RATE)
+    recall = run_check(con, READINESS_GATE_RECALL)
+
+    assert (pass_rate.severity, recall.severity) == ("warn", "warn")
+    (low_pass,) = [r for o in pass_rate.failures for r in o.failed_rows]
+    assert low_pass.subject == "Enterprise"
+    assert low_pass.remedy == (
+        "relax the Enterprise gate criteria in readiness_gate_criteria, starting with "
+        "active_user_seat_ratio (failed by 66 of them): 9 of 99 active Enterprise accounts (9%) "
+        "pass the readiness gate (bounds 15% to 60%)"
+    )
+    (low_recall,) = [r for o in recall.failures for r in o.failed_rows]
+    assert low_recall.subject == "All"
+    assert "of the 20 most recently expanded accounts only 8 (40%) passed" in low_recall.remedy
+    assert "starting with ticket_trend (failed by 6 of them" in low_recall.remedy
+
+
+def test_whitespace_coverage_reads_the_agreed_contract_and_is_skipped_when_absent():
+    con = warehouse()
+    assert run_check(con, WHITESPACE).missing == ("marts.whitespace_coverage",)
+
+    con.execute(
+        """
+        create table marts.whitespace_coverage as select * from (values
+            (date '2026-11-21', 'All', 400, 100, 0.25),
+            (date '2026-11-21', 'SMB', 0, 0, null)
+        ) as t(as_of_date, segment, healthy_accounts, accounts_with_opportunity, coverage)
+        """
+    )
+    report = run_check(con, WHITESPACE)
+
+    assert report.severity == "warn"  # the seed sets a warn bound only
+    (row,) = [r for o in report.failures for r in o.failed_rows]
+    assert row.subject == "All"  # SMB has no healthy accounts: null coverage, not evaluated
+    assert "only 100 of 400 healthy accounts (25%) show a cross-sell opportunity" in row.remedy

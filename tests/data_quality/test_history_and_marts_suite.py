@@ -1,0 +1,123 @@
+"""The results history appends every run (a failing one too); the mart integrity suite
+names the mart, the count and the key when a published mart breaks its grain."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from data_quality.history import HISTORY_TABLE, append_history
+from data_quality.marts_suite import SEGMENT_NRR_RANGE, MartSpec, integrity_check
+from data_quality.runner import run_check
+from expansion.settings import PROJECT_ROOT
+
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+
+
+@pytest.fixture
+def con():
+    con = duckdb.connect()
+    con.execute("create schema seeds")
+    con.execute("create schema marts")
+    con.execute(
+        "create table seeds.calibration_bounds as select * from read_csv(?, header = true)",
+        [str(BOUNDS_SEED)],
+    )
+    con.execute(
+        "create table marts.dim_accounts as "
+        "select 'a1' as account_id, date '2026-11-21' as as_of_date"
+    )
+    yield con
+    con.close()
+
+
+def test_duplicate_keys_and_future_dates_fail_with_counts_in_the_remedy(con):
+    con.execute(
+        """
+        create table marts.arr_movements as select * from (values
+            ('a1', date '2026-10-31'), ('a1', date '2026-10-31'), ('a2', date '2026-12-31')
+        ) as t(account_id, month_end_date)
+        """
+    )
+    spec = MartSpec("arr_movements", ("account_id", "month_end_date"), dates=("month_end_date",))
+
+    report = run_check(con, integrity_check(spec))
+
+    assert report.severity == "error"
+    remedies = [r.remedy for o in report.failures for r in o.failed_rows]
+    assert remedies == [
+        "fix the model arr_movements and rebuild: 1 of 3 rows in marts.arr_movements share a "
+        "key (account_id, month_end_date); `dbt build --select arr_movements` shows the failing "
+        "dbt test",
+        "fix the model arr_movements and rebuild: 1 of 3 rows in marts.arr_movements are dated "
+        "after the as-of date (month_end_date); `dbt build --select arr_movements` shows the "
+        "failing dbt test",
+    ]
+
+
+def test_an_nrr_outside_the_seed_bounds_names_segment_and_month(con):
+    con.execute(
+        """
+        create table marts.segment_nrr as select * from (values
+            ('SMB', date '2026-10-31', 1.02, 100000.0, 102000.0),
+            ('Enterprise', date '2026-10-31', 118.0, 1000.0, 118000.0)
+        ) as t(segment, month_end_date, nrr, starting_arr_usd, ending_arr_usd)
+        """
+    )
+
+    report = run_check(con, SEGMENT_NRR_RANGE)
+
+    (row,) = [r for o in report.failures for r in o.failed_rows]
+    assert row.subject == "Enterprise · 2026-10-31"
+    assert row.remedy.endswith(
+        "Enterprise NRR for the 12 months to 2026-10-31 is 118.00 "
+        "(ARR 118,000 now / 1,000 then), outside 0 to 3"
+    )
+
+
+def test_each_run_appends_its_results_and_a_failing_run_is_recorded(con):
+    con.execute(
+        """
+        create table marts.segment_nrr as select * from (values
+            ('SMB', date '2026-10-31', 4.0, 1.0, 4.0)
+        ) as t(segment, month_end_date, nrr, starting_arr_usd, ending_arr_usd)
+        """
+    )
+    failing = run_check(con, SEGMENT_NRR_RANGE)
+    night = dt.date(2026, 11, 21)
+
+    assert append_history(con, [failing], "run-1", dt.datetime(2026, 11, 22, 2), night) == 1
+    con.execute("update marts.segment_nrr set nrr = 1.0")
+    passing = run_check(con, SEGMENT_NRR_RANGE)
+    assert append_history(con, [passing], "run-2", dt.datetime(2026, 11, 23, 2), night) == 1
+
+    rows = con.execute(
+        f"select run_id, check_name, subject, severity, passed, observed_value, bound_min, "
+        f"bound_max, remedy is not null from {HISTORY_TABLE} order by checked_at"
+    ).fetchall()
+    assert rows == [
+        (
+            "run-1",
+            "mart_segment_nrr_range",
+            "SMB · 2026-10-31",
+            "error",
+            False,
+            4.0,
+            0.0,
+            3.0,
+            True,
+        ),
+        (
+            "run-2",
+            "mart_segment_nrr_range",
+            "SMB · 2026-10-31",
+            "error",
+            True,
+            1.0,
+            0.0,
+            3.0,
+            False,
+        ),
+    ]

@@ -1,0 +1,92 @@
+"""`expansion check`: the suites on the published marts, a table of failures, exit 1 on error."""
+
+from __future__ import annotations
+
+import duckdb
+
+from expansion.check import CheckRow, format_check_table
+from expansion.cli import main
+from expansion.settings import PROJECT_ROOT
+
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+
+
+def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -> None:
+    """A serving database with the published bounds and one trigger's calibration rows."""
+    con = duckdb.connect(str(data_dir / "serving.duckdb"))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.calibration_bounds as select * from read_csv(?, header = true)",
+        [str(BOUNDS_SEED)],
+    )
+    con.execute(
+        """
+        create table marts.calibration_trigger_firing_rates as
+        select
+            trigger_id, segment, date '2026-05-26' as window_start, date '2026-08-23' as window_end,
+            eligible_accounts, firing_accounts, firing_accounts as firings,
+            firing_accounts // 2 as expanded_firings,
+            firing_accounts / eligible_accounts as firing_rate, 0.5 as precision,
+            'at_least' as signal_direction, 0.8 as threshold_value,
+            0.95 as suggested_threshold_value
+        from (values ('usage_ceiling', 'All', 1000, ?), ('usage_ceiling', 'SMB', 100, ?))
+            as t(trigger_id, segment, eligible_accounts, firing_accounts)
+        """,
+        [firing_accounts, segment_firing_accounts],
+    )
+    con.close()
+
+
+def test_an_error_level_breach_exits_1_and_prints_the_remedy(tmp_path, capsys):
+    publish(tmp_path, firing_accounts=450)
+
+    code = main(["check", "--data-dir", str(tmp_path)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    header, _rule, first, *_ = out.splitlines()
+    assert header.split() == ["check", "subject", "severity", "observed", "bounds", "remedy"]
+    assert first.split()[:11] == [
+        "calibration_trigger_firing_rate",
+        "usage_ceiling",
+        "·",
+        "All",
+        "·",
+        "2026-05-26",
+        "error",
+        "45.0%",
+        "3%",
+        "to",
+        "40%",
+    ]
+    assert "raise threshold of usage_ceiling from 0.8 to 0.95" in first
+    assert out.count("usage_ceiling · All") == 1  # the worst failure per subject, once
+    assert "1 failed" in out.splitlines()[-1]
+
+
+def test_warnings_alone_exit_0(tmp_path, capsys):
+    publish(tmp_path, firing_accounts=100, segment_firing_accounts=45)  # SMB 45%: warn only
+
+    assert main(["check", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "usage_ceiling · SMB · 2026-05-26" in out
+    assert " warn " in out
+
+
+def test_no_serving_database_is_a_usage_error(tmp_path, capsys):
+    assert main(["check", "--data-dir", str(tmp_path)]) == 2
+    assert "run `expansion refresh` first" in capsys.readouterr().err
+
+
+def test_the_table_pads_every_column_but_the_remedy():
+    rows = [
+        CheckRow("c", "a · All", "error", "2.0%", "3% to 40%", "lower it"),
+        CheckRow("check_two", "b", "warn", "9%", "≥ 15%", "relax it"),
+    ]
+    assert format_check_table(rows).splitlines() == [
+        "check      subject  severity  observed  bounds     remedy",
+        "---------  -------  --------  --------  ---------  ------",
+        "c          a · All  error     2.0%      3% to 40%  lower it",
+        "check_two  b        warn      9%        ≥ 15%      relax it",
+    ]
+    assert format_check_table([]) == "Every expectation passed."
