@@ -56,6 +56,8 @@ ACTIVITY_NOTES = (
 NEW_INITIATIVE_SHARE = 0.06
 FUNDING_EVENTS_PER_YEAR = 0.12
 FIRMOGRAPHIC_LOOKBACK_DAYS = 365
+HEADCOUNT_RAMP_DAYS = (30, 45)
+"""A planted hiring wave starts this many days before the signal start and lasts this long."""
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,8 @@ def draw_firmographics(
     """Month-end snapshots from a year before the window: headcount, open roles, last funding.
 
     Headcount drifts with the account's own growth rate; a planted
-    headcount-growth intent adds 30-45% over the ten months before its signal.
+    headcount-growth intent adds 30-45% in a hiring wave over the 45 days from a
+    month before its signal start.
     """
     as_of = month_ends(window_start - FIRMOGRAPHIC_LOOKBACK_DAYS, end_day)
     as_of = as_of[as_of <= end_day]
@@ -352,7 +355,8 @@ def draw_firmographics(
     planted = np.flatnonzero(intents.shows("headcount_growth"))
     jump = rng.uniform(0.30, 0.45, size=len(planted))
     rows = intents.account[planted, None] * n_months + np.arange(n_months)
-    progress = np.clip((as_of - (intents.signal_start[planted, None] - 300)) / 300, 0, 1)
+    ramp_start = intents.signal_start[planted, None] - HEADCOUNT_RAMP_DAYS[0]
+    progress = np.clip((as_of - ramp_start) / HEADCOUNT_RAMP_DAYS[1], 0, 1)
     np.multiply.at(boost, rows, 1 + jump[:, None] * progress)
     employees = np.round(employees * boost * rng.normal(1, 0.005, size=len(account)))
     hiring = np.maximum(annual_growth[account], 0.01) + 0.3 * (boost > 1.0)

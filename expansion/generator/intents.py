@@ -15,18 +15,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from expansion.generator.catalogue import LIMIT_DIMENSIONS, MODULES
+from expansion.generator.catalogue import LIMIT_DIMENSIONS, MODULES, TIER_LIMITS
 from expansion.generator.company import SEGMENT_PROFILES, Accounts
 
 INTENT_TYPES = ("usage_ceiling", "seat_growth", "module_interest", "enterprise_readiness")
 USAGE_CEILING, SEAT_GROWTH, MODULE_INTEREST, ENTERPRISE_READINESS = range(len(INTENT_TYPES))
 INTENT_TYPE_WEIGHTS = (
-    (0.36, 0.36, 0.21, 0.07),  # SMB
-    (0.30, 0.34, 0.24, 0.12),  # Mid-Market
-    (0.27, 0.33, 0.26, 0.14),  # Enterprise
+    (0.31, 0.32, 0.25, 0.12),  # SMB
+    (0.26, 0.30, 0.26, 0.18),  # Mid-Market
+    (0.23, 0.28, 0.26, 0.23),  # Enterprise
 )
 DIMENSION_WEIGHTS = (0.6, 0.12, 0.08, 0.2)
 """Which plan limit a usage-ceiling intent presses against (order of LIMIT_DIMENSIONS)."""
+MIN_SIGNALLING_LIMIT = 5
+"""A limit smaller than this (Starter's 1 and Growth's 3 environments) is no usage signal:
+80% of it can only be reached by being at it. Intents drawn against one press on events."""
 
 SIGNALS = (
     "usage_ceiling",
@@ -47,22 +50,23 @@ SIGNALS = (
 SIGNAL_BIT = {name: 1 << i for i, name in enumerate(SIGNALS)}
 
 MANIFESTATION_ODDS: dict[int, tuple[tuple[str, float], ...]] = {
-    USAGE_CEILING: (("usage_ceiling", 1.0), ("api_growth", 0.5), ("integration_depth", 0.3)),
+    USAGE_CEILING: (("usage_ceiling", 1.0), ("api_growth", 0.75), ("integration_depth", 0.6)),
     SEAT_GROWTH: (
         ("seat_saturation", 0.8),
-        ("new_department_adoption", 0.5),
-        ("headcount_growth", 0.4),
-        ("power_user_emergence", 0.4),
+        ("new_department_adoption", 0.65),
+        ("headcount_growth", 0.65),
+        ("power_user_emergence", 0.55),
+        ("champion_promoted", 0.2),
     ),
     MODULE_INTEREST: (
-        ("feature_exploration", 0.65),
-        ("gated_module_request", 0.5),
-        ("qbr_unmet_need", 0.5),
+        ("feature_exploration", 0.75),
+        ("gated_module_request", 0.75),
+        ("qbr_unmet_need", 0.75),
     ),
     ENTERPRISE_READINESS: (
-        ("compliance_ask", 0.8),
-        ("multi_team_adoption", 0.5),
-        ("champion_promoted", 0.35),
+        ("compliance_ask", 0.9),
+        ("multi_team_adoption", 0.75),
+        ("champion_promoted", 0.6),
         ("feature_exploration", 0.4),
     ),
 }
@@ -124,13 +128,16 @@ def draw_intents(accounts: Accounts, horizon_day: int, rng: np.random.Generator)
     kind = _draw_by_row(np.array(INTENT_TYPE_WEIGHTS)[segment], rng)
     kind, target_module = _assign_module_targets(accounts, account, kind)
     health = accounts.health[account]
+    dimension = rng.choice(len(LIMIT_DIMENSIONS), size=n, p=DIMENSION_WEIGHTS)
+    too_small = TIER_LIMITS[accounts.tier[account], dimension] < MIN_SIGNALLING_LIMIT
+    dimension = np.where(too_small, 0, dimension)
     return Intents(
         account=account,
         kind=kind,
         signal_start=signal_start,
         lag=rng.integers(LAG_DAYS[0], LAG_DAYS[1] + 1, size=n),
         converts=rng.random(n) < 0.45 + 0.45 * health,
-        dimension=rng.choice(len(LIMIT_DIMENSIONS), size=n, p=DIMENSION_WEIGHTS),
+        dimension=dimension,
         target_module=target_module,
         manifestations=_draw_manifestations(kind, rng),
         expanded_on=np.full(n, -1, dtype="int64"),

@@ -9,7 +9,7 @@ import numpy as np
 from expansion.generator.catalogue import TIER_PRODUCT
 from expansion.generator.company import FIRST_NAMES, LAST_NAMES, Accounts
 from expansion.generator.dates import SECONDS_PER_DAY
-from expansion.generator.intents import ENTERPRISE_READINESS, Intents
+from expansion.generator.intents import Intents
 from expansion.generator.subscriptions import NEVER, SubscriptionLines
 from expansion.generator.timeline import DAY_KEY_SPAN, Decline
 
@@ -36,7 +36,7 @@ TITLES = (
     ("COO", "CTO", "CFO", "VP Operations"),
 )
 PROMOTED_TITLES = ("VP Operations", "VP Engineering", "VP Revenue Operations", "VP Data")
-CHAMPION_PROMOTIONS_PER_YEAR = 0.03
+CHAMPION_PROMOTIONS_PER_YEAR = 0.04
 CHAMPION_DEPARTURES_PER_YEAR = 0.06
 DEPARTURE_BEFORE_DECLINE_BOTTOM = 0.5
 REPLACEMENT_CHAMPION_SHARE = 0.5
@@ -140,7 +140,7 @@ def _champion_events(
     window_days = end_day - window_start + 1
     window_years = window_days / 365
     promoted_on = np.full(n, NEVER, dtype="int64")
-    planted = intents.shows("champion_promoted") & (intents.kind == ENTERPRISE_READINESS)
+    planted = intents.shows("champion_promoted")
     promoted_on[intents.account[planted]] = intents.signal_start[planted] - rng.integers(
         0, 10, size=int(planted.sum())
     )

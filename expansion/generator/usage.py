@@ -57,6 +57,11 @@ GATED_FEATURE_INDICES = np.concatenate(
     [GROWTH_FEATURE_INDICES, ENTERPRISE_FEATURE_INDICES, MODULE_FEATURE_INDICES.ravel()]
 )
 NOISE_EXPLORATION_PER_DAY = 0.003
+API_BOOST = 1.0
+"""A planted API growth doubles API calls over the three weeks from the ramp start."""
+NEW_USER_DAYS = 30
+NEW_USER_EVENT_SHARE = 0.4
+"""Users in their first month are still learning: fewer events per tracked feature use."""
 MODULE_FEATURE_SHARE = 0.25
 TIER_FEATURE_SHARE = 0.1
 
@@ -276,7 +281,7 @@ class UsageRenderer:
         )
         api_boost = np.ones(n)
         api = started & intents.shows("api_growth")[present]
-        np.maximum.at(api_boost, rows[api], 1 + 0.8 * live.progress(day, 30)[present][api])
+        np.maximum.at(api_boost, rows[api], 1 + API_BOOST * live.progress(day, 21)[present][api])
         saturation = np.zeros(n)
         saturating = on[present] & intents.shows("seat_saturation")[present]
         np.maximum.at(saturation, rows[saturating], ramped[saturating])
@@ -327,6 +332,8 @@ class UsageRenderer:
         )
         user = self._pick_users(row_account, skew=2.0)
         events = rng.geometric(1 / (2 + 6 * rng.random(n)))
+        learning = self.users.created_day[user] > day - NEW_USER_DAYS
+        events = np.where(learning, np.ceil(events * NEW_USER_EVENT_SHARE), events).astype("int64")
 
         extra = [self._exploration_rows(day, account), self._power_user_rows(day)]
         for extra_account, extra_user, extra_feature, extra_events in extra:

@@ -1,10 +1,17 @@
 {#-
-    api_growth: API calls in the last 30 days against the 30 days ending
-    window_value month(s) earlier (the api_calls_30d of that day) grew by the
-    threshold (0.40 = +40%). Needs a usage row on the earlier day with API
-    calls. One row per account per usage day where the condition holds.
+    api_growth: API calls per usage day over the trailing month (30 days per
+    window_value month: days D-29..D) against the month before it
+    (D-59..D-30) grew by the threshold (0.40 = +40%). Trailing windows, not
+    "the same day a month earlier", so a month is always 30 days; averages
+    per usage day, so a missing usage row does not read as a drop.
+
+    Tiny bases are guarded: the account must have usage on or before the
+    first day of the earlier month (a new account's first, partial month is
+    not a base), each month needs usage on more than half of its days, and
+    the earlier month must average at least one API call per usage day.
+    One row per account per usage day where the condition holds.
 -#}
-{%- set window_months = trigger_setting('api_growth', 'window_value', 1) %}
+{%- set window_days = 30 * trigger_setting('api_growth', 'window_value', 1) %}
 
 with
 
@@ -20,13 +27,32 @@ registry as (
 
 ),
 
-with_comparison_day as (
+monthly_windows as (
 
     select
         account_id,
         usage_date,
-        api_calls_30d,
-        cast({{ dbt.dateadd('month', -window_months, 'usage_date') }} as date) as comparison_date
+        day_number,
+        min(day_number) over (
+            partition by account_id order by day_number
+            rows between unbounded preceding and current row
+        ) as first_day_number,
+        sum(api_calls) over (
+            partition by account_id order by day_number
+            range between {{ window_days - 1 }} preceding and current row
+        ) as api_calls_recent,
+        count(*) over (
+            partition by account_id order by day_number
+            range between {{ window_days - 1 }} preceding and current row
+        ) as usage_days_recent,
+        sum(api_calls) over (
+            partition by account_id order by day_number
+            range between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
+        ) as api_calls_earlier,
+        count(*) over (
+            partition by account_id order by day_number
+            range between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
+        ) as usage_days_earlier
     from usage
 
 ),
@@ -34,16 +60,17 @@ with_comparison_day as (
 growth as (
 
     select
-        with_comparison_day.account_id,
-        with_comparison_day.usage_date,
-        cast(with_comparison_day.api_calls_30d as decimal(18, 4))
-        / earlier.api_calls_30d - 1 as api_call_growth
-    from with_comparison_day
-    inner join usage as earlier
-        on
-            with_comparison_day.account_id = earlier.account_id
-            and with_comparison_day.comparison_date = earlier.usage_date
-    where earlier.api_calls_30d > 0
+        account_id,
+        usage_date,
+        (cast(api_calls_recent as decimal(18, 4)) / usage_days_recent)
+        / (cast(api_calls_earlier as decimal(18, 4)) / usage_days_earlier)
+        - 1 as api_call_growth
+    from monthly_windows
+    where
+        first_day_number <= day_number - {{ 2 * window_days - 1 }}
+        and 2 * usage_days_recent > {{ window_days }}
+        and 2 * usage_days_earlier > {{ window_days }}
+        and api_calls_earlier >= usage_days_earlier
 
 ),
 

@@ -1,10 +1,17 @@
 {#-
     headcount_growth: the latest firmographic snapshot on or before the day
     shows employee_count up by the threshold (0.20 = +20%) on the latest
-    snapshot at least window_value months older than it.
+    snapshot at least window_value months older than it, and the growth
+    *crossed* the threshold (the account's previous snapshot was below it)
+    within the last cooldown_days days. The condition becomes true on the
+    crossing (SPEC section 7: a firing is the day the condition becomes
+    true): an account that has grown 20% a year for as long as the data
+    goes back never fires, and a missing usage row cannot start a second
+    run. The first snapshot with a 12-month comparison is no crossing.
     One row per account per usage day where the condition holds.
 -#}
 {%- set window_months = trigger_setting('headcount_growth', 'window_value', 12) %}
+{%- set recent_days = trigger_setting('headcount_growth', 'cooldown_days', 30) %}
 
 with
 
@@ -77,6 +84,41 @@ growth as (
 
 ),
 
+crossings as (
+
+    select
+        growth.account_id,
+        growth.snapshot_date,
+        growth.next_snapshot_date,
+        growth.employee_growth,
+        case
+            when
+                growth.employee_growth >= registry.threshold_value
+                and lag(growth.employee_growth) over (
+                    partition by growth.account_id order by growth.snapshot_date
+                ) < registry.threshold_value
+                then {{ trigger_day_number('growth.snapshot_date') }}
+        end as crossing_day_number
+    from growth
+    cross join registry
+
+),
+
+latest_crossings as (
+
+    select
+        account_id,
+        snapshot_date,
+        next_snapshot_date,
+        employee_growth,
+        max(crossing_day_number) over (
+            partition by account_id order by snapshot_date
+            rows between unbounded preceding and current row
+        ) as latest_crossing_day_number
+    from crossings
+
+),
+
 final as (
 
     select
@@ -85,13 +127,16 @@ final as (
         cast(growth.employee_growth as decimal(18, 4)) as signal_value,
         registry.threshold_value
     from usage
-    inner join growth
+    inner join latest_crossings as growth
         on
             usage.account_id = growth.account_id
             and usage.usage_date >= growth.snapshot_date
             and (growth.next_snapshot_date is null or usage.usage_date < growth.next_snapshot_date)
     cross join registry
-    where growth.employee_growth >= registry.threshold_value
+    where
+        growth.employee_growth >= registry.threshold_value
+        and {{ trigger_day_number('usage.usage_date') }}
+        < growth.latest_crossing_day_number + {{ recent_days }}
 
 )
 

@@ -1,9 +1,22 @@
 {#-
-    usage_ceiling: on a usage day, usage of the most used plan limit (events in
-    the last 30 days vs the monthly events limit, integrations, environments,
-    storage) is at or above the threshold share of that limit.
-    One row per account per usage day where the condition holds.
+    usage_ceiling: usage of a plan limit (events in the last 30 days vs the
+    monthly events limit, integrations, environments, storage) has reached
+    the threshold share of that limit, and it was below the threshold on a
+    usage day within the last cooldown_days days - the account *reached* the
+    ceiling recently (SPEC section 7: a firing is the day the condition
+    becomes true). An account that sits at a limit permanently never fires,
+    and a missing usage row (a rejected file row) cannot start a second run.
+
+    Limits too small to be a usage signal are skipped: a limit counts only
+    when at least one whole unit lies between the threshold and the limit
+    (limit x (1 - threshold) >= 1; at 0.80 a limit of 5 or more). Below that
+    "80% of the limit" can only be reached by being at the limit, and a limit
+    of 1 (Platform Starter's one environment) is met by any account that uses
+    the product at all. The signal is the highest ratio among the limits that
+    qualify. One row per account per usage day where the condition holds.
 -#}
+{%- set recent_days = trigger_setting('usage_ceiling', 'cooldown_days', 30) %}
+
 with
 
 usage as (
@@ -18,18 +31,112 @@ registry as (
 
 ),
 
+-- ratios of the limits large enough to signal (null otherwise)
+signalling_ratios as (
+
+    select
+        usage.account_id,
+        usage.usage_date,
+        usage.day_number,
+        case
+            when usage.limit_events_monthly * (1 - registry.threshold_value) >= 1
+                then usage.events_limit_ratio
+        end as events_ratio,
+        case
+            when usage.limit_integrations * (1 - registry.threshold_value) >= 1
+                then usage.integrations_limit_ratio
+        end as integrations_ratio,
+        case
+            when usage.limit_environments * (1 - registry.threshold_value) >= 1
+                then usage.environments_limit_ratio
+        end as environments_ratio,
+        case
+            when usage.limit_storage_gb * (1 - registry.threshold_value) >= 1
+                then usage.storage_limit_ratio
+        end as storage_ratio
+    from usage
+    cross join registry
+
+),
+
+-- the lowest ratio of each limit on the usage days of the last recent_days days
+recent_lows as (
+
+    select
+        account_id,
+        usage_date,
+        events_ratio,
+        integrations_ratio,
+        environments_ratio,
+        storage_ratio,
+        min(events_ratio) over (
+            partition by account_id order by day_number
+            range between {{ recent_days }} preceding and 1 preceding
+        ) as events_recent_low,
+        min(integrations_ratio) over (
+            partition by account_id order by day_number
+            range between {{ recent_days }} preceding and 1 preceding
+        ) as integrations_recent_low,
+        min(environments_ratio) over (
+            partition by account_id order by day_number
+            range between {{ recent_days }} preceding and 1 preceding
+        ) as environments_recent_low,
+        min(storage_ratio) over (
+            partition by account_id order by day_number
+            range between {{ recent_days }} preceding and 1 preceding
+        ) as storage_recent_low
+    from signalling_ratios
+
+),
+
+-- per limit: the ratio when it reached the threshold after being below it, else 0
+reached as (
+
+    select
+        recent_lows.account_id,
+        recent_lows.usage_date,
+        case
+            when
+                recent_lows.events_ratio >= registry.threshold_value
+                and recent_lows.events_recent_low < registry.threshold_value
+                then recent_lows.events_ratio
+            else 0
+        end as events_reached,
+        case
+            when
+                recent_lows.integrations_ratio >= registry.threshold_value
+                and recent_lows.integrations_recent_low < registry.threshold_value
+                then recent_lows.integrations_ratio
+            else 0
+        end as integrations_reached,
+        case
+            when
+                recent_lows.environments_ratio >= registry.threshold_value
+                and recent_lows.environments_recent_low < registry.threshold_value
+                then recent_lows.environments_ratio
+            else 0
+        end as environments_reached,
+        case
+            when
+                recent_lows.storage_ratio >= registry.threshold_value
+                and recent_lows.storage_recent_low < registry.threshold_value
+                then recent_lows.storage_ratio
+            else 0
+        end as storage_reached
+    from recent_lows
+    cross join registry
+
+),
+
 limit_ratios as (
 
     select
         account_id,
         usage_date,
         greatest(
-            coalesce(events_limit_ratio, 0),
-            coalesce(integrations_limit_ratio, 0),
-            coalesce(environments_limit_ratio, 0),
-            coalesce(storage_limit_ratio, 0)
+            events_reached, integrations_reached, environments_reached, storage_reached
         ) as highest_limit_ratio
-    from usage
+    from reached
 
 ),
 
