@@ -19,13 +19,17 @@
       warn_high <= error_max < too_permissive; precision_status from
       trigger_precision (below_minimum / ok / good / excellent).
     - suggested_threshold_value: where the firing rate would land near
-      target_value. Each eligible account's strongest signal in the window
-      (max, or min for signal_direction at_most) is ranked; the value of the
-      account ranked ceil(target_value x eligible_accounts) is the threshold
-      that account count would reach. Only the days the condition holds are
-      kept (trigger models emit TRUE days), so a threshold can only be
-      suggested when more accounts than the target already qualify; a
-      too-restrictive trigger gets null (lower it by hand and re-run).
+      target_value. Each firing account's strongest signal on its firing
+      days in the window (max, or min for signal_direction at_most) is
+      ranked; the value of the account ranked ceil(target_value x
+      eligible_accounts) is the threshold at which that many accounts would
+      still have fired. Only firings are known (trigger models emit the
+      days the condition holds at the current threshold), so a threshold
+      can only be suggested when more accounts than the target fire; a
+      too-restrictive trigger gets null (lower it by hand and re-run). It
+      is also null when it equals the current threshold: a countdown such
+      as contract_milestone fires on the day it crosses, whatever the
+      threshold, and no threshold moves its rate (gate it instead).
 -#}
 with
 
@@ -50,12 +54,6 @@ registry as (
 firings as (
 
     select * from {{ ref('trigger_firings') }}
-
-),
-
-evaluations as (
-
-    select * from {{ ref('int_trigger_evaluations') }}
 
 ),
 
@@ -143,6 +141,7 @@ window_firings as (
         firings.account_id,
         firings.trigger_id,
         firings.fired_on,
+        firings.signal_value,
         cast(
             {{ dbt.dateadd('day', 'backtest_window.outcome_horizon_days', 'firings.fired_on') }}
             as date
@@ -308,16 +307,14 @@ firing_stats as (
 strongest_signals as (
 
     select
-        evaluations.trigger_id,
-        evaluations.account_id,
-        max(evaluations.signal_value) as max_signal_value,
-        min(evaluations.signal_value) as min_signal_value
-    from evaluations
-    cross join backtest_window
-    where evaluations.evaluated_on between backtest_window.window_start and backtest_window.window_end  -- noqa: LT05
+        trigger_id,
+        account_id,
+        max(signal_value) as max_signal_value,
+        min(signal_value) as min_signal_value
+    from window_firings
     group by
-        evaluations.trigger_id,
-        evaluations.account_id
+        trigger_id,
+        account_id
 
 ),
 
@@ -456,7 +453,12 @@ final as (
             end as {{ dbt.type_string() }}
         ) as precision_status,
         cast(rates.threshold_value as decimal(18, 4)) as threshold_value,
-        cast(suggestions.suggested_threshold_value as decimal(18, 4)) as suggested_threshold_value
+        cast(
+            case
+                when suggestions.suggested_threshold_value <> rates.threshold_value
+                    then suggestions.suggested_threshold_value
+            end as decimal(18, 4)
+        ) as suggested_threshold_value
     from rates
     cross join backtest_window
     cross join firing_rate_bounds
