@@ -1,5 +1,6 @@
 """Publish validated marts to the serving database, then render the dashboards."""
 
+import json
 import shutil
 
 import dagster as dg
@@ -8,10 +9,15 @@ from data_quality.history import HISTORY_TABLE, ensure_history_table
 from data_quality.runner import BOUNDS_RELATION
 from expansion.alerts import OUTBOX_TABLE
 from expansion.dashboards import render_site
-from expansion.publish import Publication, publish_serving_database, replace_directory
+from expansion.publish import (
+    Publication,
+    publish_serving_database,
+    recent_windows,
+    replace_directory,
+)
 from expansion.settings import DASHBOARDS_DIR
 from orchestration.defs.alerts import alerts_outbox
-from orchestration.defs.dbt import warehouse_dbt_models
+from orchestration.defs.dbt import dbt_project, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
@@ -34,7 +40,8 @@ the published bounds and history)."""
     description=(
         "`serving.duckdb`: the marts, the alerts outbox, the check results history and the "
         "calibration bounds, copied after every check passed "
-        "and swapped in atomically; what dashboards, BI tools and notebooks open read-only."
+        "and swapped in atomically; what dashboards, BI tools and notebooks open read-only. "
+        "Daily histories keep the recent days their dbt yml declares (`meta.serving`)."
     ),
 )
 def serving_database(
@@ -47,6 +54,7 @@ def serving_database(
         warehouse.data.serving,
         Publication(as_of_date=warehouse.as_of, run_id=context.run.run_id),
         extra_tables=EXTRA_TABLES,
+        windows=recent_windows(json.loads(dbt_project.manifest_path.read_text())),
     )
     return dg.MaterializeResult(
         metadata={

@@ -12,9 +12,9 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-# The generator is built to land each segment's trailing-12-month NRR within this
-# distance of the segment's target in seeds/segment_nrr_targets.csv.
-NRR_DISTANCE_FROM_TARGET = 0.06
+# The trailing-12-month NRR bands the generator is built for (docs/generator.md),
+# around the targets of seeds/segment_nrr_targets.csv (118%, 108%, 97%).
+NRR_BANDS = {"Enterprise": (1.10, 1.30), "Mid-Market": (1.02, 1.20), "SMB": (0.90, 1.06)}
 
 
 @pytest.fixture(scope="module")
@@ -27,20 +27,22 @@ def serving(company):
     con.close()
 
 
-def test_segment_nrr_lands_near_each_segment_target(serving):
-    rows = serving.execute(
-        """
-        select segment, nrr, target_nrr
-        from serving.marts.segment_nrr
-        where month_end_date = (select max(month_end_date) from serving.marts.segment_nrr)
-            and segment <> 'All'
-        order by segment
-        """
-    ).fetchall()
+def test_segment_nrr_lands_in_the_generators_bands(serving):
+    nrr = dict(
+        serving.execute(
+            """
+            select segment, nrr
+            from serving.marts.segment_nrr
+            where month_end_date = (select max(month_end_date) from serving.marts.segment_nrr)
+                and segment <> 'All'
+            """
+        ).fetchall()
+    )
 
-    assert [segment for segment, *_ in rows] == ["Enterprise", "Mid-Market", "SMB"]
-    for segment, nrr, target in rows:
-        assert abs(float(nrr) - float(target)) <= NRR_DISTANCE_FROM_TARGET, (segment, nrr, target)
+    assert sorted(nrr) == sorted(NRR_BANDS)
+    for segment, (low, high) in NRR_BANDS.items():
+        assert low <= nrr[segment] <= high, (segment, nrr[segment])
+    assert nrr["Enterprise"] > nrr["Mid-Market"] > nrr["SMB"]
 
 
 def test_between_15_and_60_percent_of_active_accounts_pass_the_gate(serving):
@@ -100,3 +102,31 @@ def test_the_scorecard_ranks_planted_intent_well_above_the_rest(serving):
 
     assert overall_share > 0
     assert top_share >= 2 * overall_share, (top_share, overall_share)
+
+
+def test_every_planted_trigger_has_lift_above_one_and_a_half(serving):
+    planted = {
+        trigger_id
+        for (signals,) in serving.execute(
+            "select distinct planted_signals from expansion_intent where planted_signals is not null"
+        ).fetchall()
+        for trigger_id in signals.split(";")
+    }
+    lift = dict(
+        serving.execute(
+            "select trigger_id, lift from serving.marts.trigger_backtest where segment = 'All'"
+        ).fetchall()
+    )
+
+    assert planted, "the generator plants trigger signals"
+    assert planted <= set(lift)
+    weak = {trigger_id: lift[trigger_id] for trigger_id in planted if not lift[trigger_id] > 1.5}
+    assert weak == {}
+
+
+def test_at_least_30_percent_of_healthy_accounts_have_a_cross_sell_opportunity(serving):
+    coverage = serving.execute(
+        "select coverage from serving.marts.whitespace_coverage where segment = 'All'"
+    ).fetchone()[0]
+
+    assert coverage >= 0.30
