@@ -108,7 +108,8 @@ def test_every_planted_trigger_has_lift_above_one_and_a_half(serving):
     planted = {
         trigger_id
         for (signals,) in serving.execute(
-            "select distinct planted_signals from expansion_intent where planted_signals is not null"
+            "select distinct planted_signals from expansion_intent"
+            " where planted_signals is not null"
         ).fetchall()
         for trigger_id in signals.split(";")
     }
