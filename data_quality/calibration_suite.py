@@ -95,6 +95,11 @@ def _breach(value: float, bounds: Bounds) -> str:
     return "inside"
 
 
+def _past(verb: str, current: Any) -> str:
+    """Where a raised or lowered threshold goes: "above 60" or "below 60"."""
+    return f"{'above' if verb == 'raise' else 'below'} {number(current)}"
+
+
 def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     trigger, segment = row["trigger_id"], row["segment"]
     rate, eligible = row["firing_rate"], row["eligible_accounts"]
@@ -110,14 +115,14 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     if row["firing_accounts"] == 0:
         return (
             f"check event tracking: {fact}. If the signal is tracked, {looser} threshold of "
-            f"{trigger} below {number(current)}"
+            f"{trigger} {_past(looser, current)}"
         )
     if _breach(rate, bounds) == "high":
         move = (
             f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
             "(the backtest's suggested threshold)"
             if suggested is not None
-            else f"{tighter} threshold of {trigger} above {number(current)}"
+            else f"{tighter} threshold of {trigger} {_past(tighter, current)}"
         )
         return f"{move}, or add a health gate: {fact}"
     if suggested is not None and float(suggested) != float(current):
@@ -146,9 +151,7 @@ def precision_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
         f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
         "(the backtest's suggested threshold)"
         if is_tighter
-        else f"{tighter} threshold of {trigger} above {number(current)}"
-        if tighter == "raise"
-        else f"{tighter} threshold of {trigger} below {number(current)}"
+        else f"{tighter} threshold of {trigger} {_past(tighter, current)}"
     )
     return (
         f"{move} or add a health gate, and check event tracking: only "

@@ -257,3 +257,14 @@ def test_whitespace_coverage_reads_the_agreed_contract_and_is_skipped_when_absen
     (row,) = [r for o in report.failures for r in o.failed_rows]
     assert row.subject == "All"  # SMB has no healthy accounts: null coverage, not evaluated
     assert "only 100 of 400 healthy accounts (25%) show a cross-sell opportunity" in row.remedy
+
+
+def test_an_at_most_trigger_without_a_suggestion_is_told_to_go_below_its_threshold():
+    con = warehouse()
+    add_trigger(con, "contract_milestone", 450, threshold=60, direction="at_most")
+
+    (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
+
+    assert error.failed_rows[0].remedy.startswith(
+        "lower threshold of contract_milestone below 60, or add a health gate"
+    )
