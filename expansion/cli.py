@@ -125,9 +125,16 @@ def refresh(landing: Path, data_dir: Path, as_of: dt.date | None) -> int:
         print(f"error: landing directory {landing} does not exist", file=sys.stderr)
         return 2
     print(f"refreshing {data_dir} from {landing}")
+    data = DataDir(data_dir.resolve())
     summary = run_nightly_refresh(landing, data_dir, as_of)
-    print(summary.render(DataDir(data_dir.resolve())))
-    return 0 if summary.published else 1
+    print(summary.render(data))
+    if not summary.published:
+        return 1
+    from expansion.backtest import format_backtest_table, read_backtest
+
+    print()  # the night's calibration: every trigger's status and suggested threshold
+    print(format_backtest_table(read_backtest(data.serving)))
+    return 0
 
 
 def demo(args: argparse.Namespace) -> int:

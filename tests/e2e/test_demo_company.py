@@ -131,3 +131,18 @@ def test_at_least_30_percent_of_healthy_accounts_have_a_cross_sell_opportunity(s
     ).fetchone()[0]
 
     assert coverage >= 0.30
+
+
+def test_the_nightly_run_reports_every_triggers_calibration(company, serving):
+    statuses = dict(
+        serving.execute(
+            "select trigger_id, calibration_status from serving.marts.trigger_backtest"
+            " where segment = 'All'"
+        ).fetchall()
+    )
+    report = company.first_refresh.stdout.split("Trigger backtest", 1)[-1].splitlines()
+
+    assert len(statuses) == 15
+    for trigger_id, status in statuses.items():
+        line = next(line for line in report if line.startswith(trigger_id + " "))
+        assert f" {status} " in line
