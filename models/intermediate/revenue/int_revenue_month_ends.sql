@@ -4,8 +4,8 @@
     as-of date. month_end_date is the month's last day, except in the as-of
     month, where it is the as-of date itself (the spine is capped: a day after
     the as-of date is never evaluated, so a line known to end after it never
-    shows as churn). Month offsets come from a 0-999 digits cross join
-    (portable: no generate_series).
+    shows as churn). Month offsets 0-999 come from the portable row
+    generator integers_from_zero.
 -#}
 with
 
@@ -21,37 +21,10 @@ as_of as (
 
 ),
 
-digits as (
-
-    select 0 as digit
-    union all
-    select 1
-    union all
-    select 2
-    union all
-    select 3
-    union all
-    select 4
-    union all
-    select 5
-    union all
-    select 6
-    union all
-    select 7
-    union all
-    select 8
-    union all
-    select 9
-
-),
-
 month_offsets as (
 
-    select hundreds.digit * 100 + tens.digit * 10 + ones.digit as month_index
-
-    from digits as hundreds
-    cross join digits as tens
-    cross join digits as ones
+    select n as month_index
+    from ({{ integers_from_zero(1000) }}) as integers
 
 ),
 
