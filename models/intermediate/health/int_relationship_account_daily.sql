@@ -14,8 +14,9 @@
     Set-based: dated events and a zero row per usage day are summed per
     account and day; counts present are running sums of +1 / -1, "latest X"
     a running max of the event's day number (the latest NPS score is carried
-    by a running group number). Incremental: output days from (latest built
-    day - 3) on; the event sources are small snapshots, read whole.
+    by a running group number). Incremental (macro incremental_output_window):
+    output days from (latest built day - 3) on; the event sources are small
+    snapshots, read whole.
 -#}
 {{
     config(
@@ -26,7 +27,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 {%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
@@ -67,37 +67,9 @@ subscription_lines as (
 
 ),
 
-as_of as (
-
-    select {{ as_of_date() }} as as_of_date
-
-),
-
-{% if is_incremental() %}
-latest_built as (
-
-    select max(usage_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
 output_window as (
 
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_output_date,
-        {%- else -%}
-            cast('1900-01-01' as date) as first_output_date,
-        {%- endif %}
-        as_of.as_of_date as last_output_date
-
-    from as_of
-    {% if is_incremental() -%}
-        cross join latest_built
-    {%- endif %}
+    {{ incremental_output_window('usage_date', rebuild_days=3) }}
 
 ),
 
@@ -345,7 +317,9 @@ events_per_day as (
     select
         account_id,
         event_date,
-        {{ dbt.datediff(day_number_origin, 'event_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'event_date', 'day'
+        ) }} as day_number,
         sum(nps_responses) as nps_responses,
         -- several responses on one day: their average
         avg(nps_score) as nps_score,
@@ -424,7 +398,9 @@ nps_carried as (
 
     select
         running_totals.*,
-        max(nps_score) over (partition by account_id, nps_group) as latest_nps_score
+        max(running_totals.nps_score) over (
+            partition by running_totals.account_id, running_totals.nps_group
+        ) as latest_nps_score
 
     from running_totals
 

@@ -14,7 +14,8 @@
     windows over the day number, open tickets a running sum of +1 / -1, the
     latest CSAT the value of the last rated day (running group number).
 
-    Incremental: output days from (latest built day - 3) on. Tickets are a
+    Incremental (macro incremental_output_window): output days from (latest
+    built day - 3) on. Tickets are a
     small snapshot, read whole, so running totals start from the first ticket.
 -#}
 {{
@@ -26,7 +27,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 {%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
@@ -43,37 +43,9 @@ tickets as (
 
 ),
 
-as_of as (
-
-    select {{ as_of_date() }} as as_of_date
-
-),
-
-{% if is_incremental() %}
-latest_built as (
-
-    select max(usage_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
 output_window as (
 
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_output_date,
-        {%- else -%}
-            cast('1900-01-01' as date) as first_output_date,
-        {%- endif %}
-        as_of.as_of_date as last_output_date
-
-    from as_of
-    {% if is_incremental() -%}
-        cross join latest_built
-    {%- endif %}
+    {{ incremental_output_window('usage_date', rebuild_days=3) }}
 
 ),
 
@@ -82,7 +54,9 @@ output_days as (
     select
         usage_daily.account_id,
         usage_daily.usage_date,
-        {{ dbt.datediff(day_number_origin, 'usage_daily.usage_date', 'day') }} as day_number
+        {{ dbt.datediff(
+            day_number_origin, 'usage_daily.usage_date', 'day'
+        ) }} as day_number
 
     from usage_daily
     cross join output_window
@@ -113,7 +87,9 @@ ticket_events as (
 
     select
         account_id,
-        {{ dbt.datediff(day_number_origin, 'created_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'created_date', 'day'
+        ) }} as day_number,
         1 as tickets_opened,
         1 as open_delta,
         0 as csat_ratings,
@@ -124,7 +100,9 @@ ticket_events as (
 
     select
         account_id,
-        {{ dbt.datediff(day_number_origin, 'resolved_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'resolved_date', 'day'
+        ) }} as day_number,
         0 as tickets_opened,
         -1 as open_delta,
         case when csat_score is not null then 1 else 0 end as csat_ratings,

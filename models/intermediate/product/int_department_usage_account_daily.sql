@@ -24,7 +24,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 
 with
 
@@ -40,37 +39,9 @@ users as (
 
 ),
 
-as_of as (
+output_window as (
 
-    select {{ as_of_date() }} as as_of_date
-
-),
-
-{% if is_incremental() %}
-latest_built as (
-
-    select max(usage_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
-processing_window as (
-
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_usage_date,
-        {%- else -%}
-            cast('1900-01-01' as date) as first_usage_date,
-        {%- endif %}
-        as_of.as_of_date as last_usage_date
-
-    from as_of
-    {% if is_incremental() -%}
-        cross join latest_built
-    {%- endif %}
+    {{ incremental_output_window('usage_date', rebuild_days=3) }}
 
 ),
 
@@ -83,10 +54,10 @@ feature_usage_in_window as (
         feature_usage.events
 
     from feature_usage
-    cross join processing_window
+    cross join output_window
     where
-        feature_usage.usage_date >= processing_window.first_usage_date
-        and feature_usage.usage_date <= processing_window.last_usage_date
+        feature_usage.usage_date >= output_window.first_output_date
+        and feature_usage.usage_date <= output_window.last_output_date
 
 ),
 

@@ -3,9 +3,10 @@
     raw grain adds user_id): the input every "distinct features in the last N
     days" window reads, so that no window ever scans per-user rows.
 
-    Incremental: each run rebuilds the days from (latest built day - 3) on,
-    so a late-arriving file for the last three days is picked up; no window
-    is computed here, so no further look-back is needed.
+    Incremental (macro incremental_output_window): each run rebuilds the
+    days from (latest built day - 3) on, so a late-arriving file for the last
+    three days is picked up; no window is computed here, so no further
+    look-back is needed.
 
     unique_key is the day, not the full grain: delete+insert then replaces
     whole days, so a key that no longer occurs in a re-delivered day (a user
@@ -23,7 +24,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 
 with
 
@@ -39,37 +39,9 @@ features as (
 
 ),
 
-as_of as (
+output_window as (
 
-    select {{ as_of_date() }} as as_of_date
-
-),
-
-{% if is_incremental() %}
-latest_built as (
-
-    select max(usage_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
-processing_window as (
-
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_usage_date,
-        {%- else -%}
-            cast('1900-01-01' as date) as first_usage_date,
-        {%- endif %}
-        as_of.as_of_date as last_usage_date
-
-    from as_of
-    {% if is_incremental() -%}
-        cross join latest_built
-    {%- endif %}
+    {{ incremental_output_window('usage_date', rebuild_days=3) }}
 
 ),
 
@@ -83,10 +55,10 @@ feature_usage_in_window as (
         feature_usage.events
 
     from feature_usage
-    cross join processing_window
+    cross join output_window
     where
-        feature_usage.usage_date >= processing_window.first_usage_date
-        and feature_usage.usage_date <= processing_window.last_usage_date
+        feature_usage.usage_date >= output_window.first_output_date
+        and feature_usage.usage_date <= output_window.last_output_date
 
 ),
 

@@ -16,9 +16,9 @@
         window;
       - users to date: a cumulative sum of users created per day.
 
-    Incremental: output days from (latest built day - 3) on; inputs are read
-    from 60 days earlier, the longest window (prior 30 days of the 30-day
-    engagement trend).
+    Incremental (macro incremental_output_window): output days from (latest
+    built day - 3) on; inputs are read from 60 days earlier, the longest
+    window (prior 30 days of the 30-day engagement trend).
 -#}
 {{
     config(
@@ -29,7 +29,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 {%- set window_days = 30 %}
 {%- set history_days = 2 * window_days %}
 {%- set day_number_origin = "cast('2000-01-01' as date)" %}
@@ -84,37 +83,9 @@ fx_rates as (
 
 ),
 
-as_of as (
-
-    select {{ as_of_date() }} as as_of_date
-
-),
-
-{% if is_incremental() %}
-latest_built as (
-
-    select max(usage_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
 output_window as (
 
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_output_date,
-        {%- else -%}
-            cast('1900-01-01' as date) as first_output_date,
-        {%- endif %}
-        as_of.as_of_date as last_output_date
-
-    from as_of
-    {% if is_incremental() -%}
-        cross join latest_built
-    {%- endif %}
+    {{ incremental_output_window('usage_date', rebuild_days=3) }}
 
 ),
 
@@ -145,7 +116,9 @@ usage_days as (
     select
         usage_daily.account_id,
         usage_daily.usage_date,
-        {{ dbt.datediff(day_number_origin, 'usage_daily.usage_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'usage_daily.usage_date', 'day'
+        ) }} as day_number,
         usage_daily.active_users,
         usage_daily.events,
         usage_daily.api_calls,
@@ -227,10 +200,10 @@ lines_on_usage_days as (
     inner join subscription_lines
         on
             usage_days.account_id = subscription_lines.account_id
-            and subscription_lines.start_date <= usage_days.usage_date
+            and usage_days.usage_date >= subscription_lines.start_date
             and (
                 subscription_lines.end_date is null
-                or subscription_lines.end_date > usage_days.usage_date
+                or usage_days.usage_date < subscription_lines.end_date
             )
     left join products
         on subscription_lines.product_id = products.product_id
@@ -278,7 +251,9 @@ feature_use_intervals as (
     select
         feature_usage.account_id,
         feature_usage.is_core,
-        {{ dbt.datediff(day_number_origin, 'feature_usage.usage_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'feature_usage.usage_date', 'day'
+        ) }} as day_number,
         lead({{ dbt.datediff(day_number_origin, 'feature_usage.usage_date', 'day') }}) over (
             partition by feature_usage.account_id, feature_usage.feature_id
             order by feature_usage.usage_date
@@ -296,7 +271,9 @@ department_use_intervals as (
 
     select
         department_usage.account_id,
-        {{ dbt.datediff(day_number_origin, 'department_usage.usage_date', 'day') }} as day_number,
+        {{ dbt.datediff(
+            day_number_origin, 'department_usage.usage_date', 'day'
+        ) }} as day_number,
         lead({{ dbt.datediff(day_number_origin, 'department_usage.usage_date', 'day') }}) over (
             partition by department_usage.account_id, department_usage.department
             order by department_usage.usage_date
@@ -314,7 +291,9 @@ users_created as (
 
     select
         users.account_id,
-        {{ dbt.datediff(day_number_origin, 'cast(users.created_at as date)', 'day') }} as day_number
+        {{ dbt.datediff(
+            day_number_origin, 'cast(users.created_at as date)', 'day'
+        ) }} as day_number
 
     from users
     cross join processing_window
@@ -495,7 +474,7 @@ joined as (
 ratios_computed as (
 
     select
-        joined.*,
+        *,
         cast(active_users as decimal(18, 4)) / nullif(paid_seats, 0) as active_user_seat_ratio,
         cast(active_users as decimal(18, 4)) / nullif(users_to_date, 0) as weekly_active_user_ratio,
         cast(core_features_used_30d as decimal(18, 4))
@@ -514,7 +493,7 @@ ratios_computed as (
 evaluated as (
 
     select
-        ratios_computed.*,
+        *,
         -- the most used share of anything the account pays for: seats or a plan limit
         case
             when

@@ -211,7 +211,7 @@ activities_known as (
         {{ dbt.datediff(
             'cast(activities.occurred_at as date)', 'active_accounts.as_of_date', 'day'
         ) }}
-        as days_ago
+            as days_ago
 
     from activities
     inner join active_accounts
@@ -234,7 +234,7 @@ activity_signals as (
             end
         ) as positive_outcomes,
         min(case when activities_known.activity_type = 'qbr' then activities_known.days_ago end)
-        as days_since_last_qbr
+            as days_since_last_qbr
 
     from activities_known
     cross join signal_windows
@@ -354,6 +354,18 @@ firmographics_year_ago as (
 
 ),
 
+firmographics_before_purchase as (
+
+    select
+        account_id,
+        employee_count,
+        row_number() over (partition by account_id order by snapshot_date desc) as rank_before
+
+    from firmographics_known
+    where snapshot_date <= purchase_date
+
+),
+
 firmographic_growth as (
 
     select
@@ -376,14 +388,7 @@ firmographic_growth as (
             latest.account_id = after_purchase.account_id
             and after_purchase.snapshot_date >= after_purchase.purchase_date
             and after_purchase.since_purchase_rank = 1
-    left join (
-        select
-            account_id,
-            employee_count,
-            row_number() over (partition by account_id order by snapshot_date desc) as rank_before
-        from firmographics_known
-        where snapshot_date <= purchase_date
-    ) as before_purchase
+    left join firmographics_before_purchase as before_purchase
         on latest.account_id = before_purchase.account_id and before_purchase.rank_before = 1
     where latest.recency_rank = 1
 
@@ -477,7 +482,7 @@ final as (
         firmographic_growth.open_roles,
         firmographic_growth.last_funding_date,
         coalesce(funding_windows.funding_recent_until > active_accounts.as_of_date, false)
-        as has_funding_in_last_year,
+            as has_funding_in_last_year,
         cast(
             (firmographic_growth.employee_count - firmographic_growth.employee_count_year_ago)
             / nullif(cast(firmographic_growth.employee_count_year_ago as decimal(18, 4)), 0)
@@ -485,7 +490,7 @@ final as (
         ) as employee_growth_yoy,
         current_purchases.purchase_date,
         firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase
-        as employees_added_since_purchase,
+            as employees_added_since_purchase,
         cast(
             (firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase)
             / nullif(cast(firmographic_growth.employee_count_at_purchase as decimal(18, 4)), 0)
@@ -493,7 +498,7 @@ final as (
         ) as employee_growth_since_purchase,
         coalesce(departments_since_purchase.departments_now, 0)
         - coalesce(departments_since_purchase.departments_at_purchase, 0)
-        as departments_added_since_purchase
+            as departments_added_since_purchase
 
     from active_accounts
     left join segment_medians

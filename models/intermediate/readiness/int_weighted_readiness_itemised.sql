@@ -77,8 +77,8 @@ item_values as (
     {%- for item, expression in label_items.items() %}
 
         select
-            account_id,
-            as_of_date,
+            inputs.account_id,
+            inputs.as_of_date,
             '{{ item }}' as item,
             cast(null as decimal(18, 4)) as item_value,
             cast({{ expression }} as {{ dbt.type_string() }}) as item_label

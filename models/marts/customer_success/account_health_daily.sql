@@ -7,7 +7,8 @@
     of the scored components (the missing weight is shared pro rata), and the
     row lists the missing components. Bands from seeds.health_score_bands.
 
-    Incremental: the days from (latest built day - 3) on, like its inputs.
+    Incremental (macro incremental_output_window): the days from (latest
+    built day - 3) on, like its inputs.
 -#}
 {{
     config(
@@ -18,7 +19,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 {#- component: the metric expression over `inputs` (null = missing input) #}
 {%- set components = {
     'usage_vs_seats': 'inputs.active_user_seat_ratio',
@@ -64,26 +64,9 @@ bands as (
 
 ),
 
-{% if is_incremental() %}
-latest_built as (
-
-    select max(score_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
 output_window as (
 
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_output_date
-        from latest_built
-        {%- else -%}
-            cast('1900-01-01' as date) as first_output_date
-        {%- endif %}
+    {{ incremental_output_window('score_date', rebuild_days=3, with_as_of=false) }}
 
 ),
 
@@ -91,7 +74,7 @@ output_window as (
 parameters as (
 
     select
-    {%- for component in components %}
+        {%- for component in components %}
             max(case when component = '{{ component }}' then weight end) as {{ component }}_weight,
             max(case when component = '{{ component }}' then zero_score_at end)
                 as {{ component }}_zero,
@@ -100,8 +83,8 @@ parameters as (
             max(case when component = '{{ component }}' then max_input_age_days end)
                 as {{ component }}_max_age,
             max(case when component = '{{ component }}' then min_history_days end)
-                as {{ component }}_min_history{{ ',' if not loop.last }}
-
+                as {{ component }}_min_history
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
 
     from weights
@@ -174,26 +157,26 @@ components_scored as (
 
     select
         inputs.*,
-    {%- for component, metric in components.items() %}
-        case
-            when ({{ metric }}) is null then null
-            when
-                (({{ metric }}) - parameters.{{ component }}_zero)
-                / (parameters.{{ component }}_full - parameters.{{ component }}_zero) >= 1
-                then cast(1 as decimal(10, 4))
-            when
-                (({{ metric }}) - parameters.{{ component }}_zero)
-                / (parameters.{{ component }}_full - parameters.{{ component }}_zero) <= 0
-                then cast(0 as decimal(10, 4))
-            else cast(
+        {%- for component, metric in components.items() %}
+            case
+                when ({{ metric }}) is null then null
+                when
                     (({{ metric }}) - parameters.{{ component }}_zero)
-                    / (parameters.{{ component }}_full - parameters.{{ component }}_zero)
-                    as decimal(10, 4)
-                )
-        end as {{ component }}_score,
-        parameters.{{ component }}_weight{{ ',' if not loop.last }}
-
-    {%- endfor %}
+                    / (parameters.{{ component }}_full - parameters.{{ component }}_zero) >= 1
+                    then cast(1 as decimal(10, 4))
+                when
+                    (({{ metric }}) - parameters.{{ component }}_zero)
+                    / (parameters.{{ component }}_full - parameters.{{ component }}_zero) <= 0
+                    then cast(0 as decimal(10, 4))
+                else cast(
+                        (({{ metric }}) - parameters.{{ component }}_zero)
+                        / (parameters.{{ component }}_full - parameters.{{ component }}_zero)
+                        as decimal(10, 4)
+                    )
+            end as {{ component }}_score,
+            parameters.{{ component }}_weight
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
 
     from inputs_joined as inputs
     cross join parameters
@@ -217,8 +200,7 @@ totals_computed as (
         (
             {%- for component in components %}
                 case
-                    when
-                                                {{ component }}_score is not null
+                    when components_scored.{{ component }}_score is not null
                         then components_scored.{{ component }}_weight
                     else 0
                 end

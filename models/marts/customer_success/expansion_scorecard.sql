@@ -126,9 +126,9 @@ active_firings as (
                     when trigger_registry.priority = settings.active_trigger_priority_high_label
                         then 0
                     else 1
-                end,
+                end asc,
                 trigger_firings.fired_on desc,
-                trigger_firings.trigger_id
+                trigger_firings.trigger_id asc
         ) as trigger_rank
 
     from trigger_firings
@@ -406,7 +406,7 @@ final as (
                 expansion_readiness desc nulls last,
                 signal_points desc nulls last,
                 current_arr_usd desc,
-                account_id
+                account_id asc
         ) as int) as readiness_rank,
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast(account_name as {{ dbt.type_string() }}) as account_name,

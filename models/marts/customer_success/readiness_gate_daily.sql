@@ -10,7 +10,8 @@
     A missing input fails its criterion (the gate only lets through what it
     can verify): no paid seats fails the seat ratio, no NPS response the NPS.
 
-    Incremental: the days from (latest built day - 3) on, like its inputs.
+    Incremental (macro incremental_output_window): the days from (latest
+    built day - 3) on, like its inputs.
 -#}
 {{
     config(
@@ -21,7 +22,6 @@
     )
 }}
 
-{%- set rebuild_days = 3 %}
 {%- set day_number_origin = "cast('2000-01-01' as date)" %}
 {#- criterion: its pass condition (names are the failed_criteria vocabulary) #}
 {%- set criteria = {
@@ -96,26 +96,9 @@ segment_arr_bands as (
 
 ),
 
-{% if is_incremental() %}
-latest_built as (
-
-    select max(as_of_date) as latest_built_date
-    from {{ this }}
-
-),
-{% endif %}
-
 output_window as (
 
-    select
-        {% if is_incremental() -%}
-            cast(
-                {{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date
-            ) as first_output_date
-        from latest_built
-        {%- else -%}
-            cast('1900-01-01' as date) as first_output_date
-        {%- endif %}
+    {{ incremental_output_window('as_of_date', rebuild_days=3, with_as_of=false) }}
 
 ),
 
@@ -125,13 +108,14 @@ suppression_parameters as (
     select
         {%- for suppression_id in suppressions %}
             max(case when suppression_id = '{{ suppression_id }}' then comparison end)
-            as {{ suppression_id }}_comparison,
+                as {{ suppression_id }}_comparison,
             max(case when suppression_id = '{{ suppression_id }}' then threshold_value end)
-            as {{ suppression_id }}_threshold,
+                as {{ suppression_id }}_threshold,
             max(case when suppression_id = '{{ suppression_id }}' then window_value end)
-            as {{ suppression_id }}_window,
+                as {{ suppression_id }}_window,
             max(case when suppression_id = '{{ suppression_id }}' and is_enabled then 1 else 0 end)
-            as {{ suppression_id }}_enabled{{ ',' if not loop.last }}
+                as {{ suppression_id }}_enabled
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
 
     from risk_suppressions
@@ -263,7 +247,8 @@ criteria_evaluated as (
                         then {{ value }} <= suppression_parameters.{{ suppression_id }}_threshold
                 end,
                 false
-            ) as {{ flag }}{{ ',' if not loop.last }}
+            ) as {{ flag }}
+            {%- if not loop.last %},{% endif %}
         {%- endfor %}
 
     from suppression_signals
@@ -326,8 +311,8 @@ final as (
             case
                 when suppressions_with_separator = '' then null
                 else substring(
-                    suppressions_with_separator, 1, length(suppressions_with_separator) - 1
-                )
+                        suppressions_with_separator, 1, length(suppressions_with_separator) - 1
+                    )
             end as {{ dbt.type_string() }}
         ) as suppressions,
         failed_criteria_count = 0 and suppressions_with_separator = '' as is_expansion_eligible,
