@@ -36,7 +36,7 @@ TICKET_TOPICS = (
 COMPLIANCE_TAGS = ("saml", "scim", "audit_log", "dedicated_env")
 PRIORITIES = ("low", "normal", "high", "urgent")
 NOISE_FEATURE_REQUEST_SHARE = 0.02
-NOISE_COMPLIANCE_SHARE = 0.005
+NOISE_COMPLIANCE_SHARE = 0.015
 CSAT_RESPONSE_SHARE = 0.7
 
 SURVEY_EVERY_DAYS = 91
@@ -54,6 +54,8 @@ ACTIVITY_NOTES = (
     "Follow-up email with resources and next steps.",
 )
 NEW_INITIATIVE_SHARE = 0.06
+NOISE_UNMET_NEED_SHARE = 0.06
+"""QBRs that name an unmet need for a random module, with no intent behind it."""
 FUNDING_EVENTS_PER_YEAR = 0.12
 FIRMOGRAPHIC_LOOKBACK_DAYS = 365
 HEADCOUNT_RAMP_DAYS = (30, 45)
@@ -315,6 +317,8 @@ def _qbr_tags(
         & (rng.random(n) < 0.15 + 0.7 * accounts.health[account])
     )
     initiative = is_qbr & (rng.random(n) < NEW_INITIATIVE_SHARE)
+    organic_need = is_qbr & (unmet_module < 0) & (rng.random(n) < NOISE_UNMET_NEED_SHARE)
+    unmet_module = np.where(organic_need, rng.integers(len(MODULES), size=n), unmet_module)
     parts = [
         np.where(positive, "positive_outcome", ""),
         np.where(unmet_module >= 0, "unmet_need:" + module_ids[np.maximum(unmet_module, 0)], ""),

