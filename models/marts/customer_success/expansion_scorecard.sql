@@ -330,10 +330,14 @@ assembled as (
         inputs.ae_owner,
         playbooks.owner as owner_team,
         case
-            when inputs.segment = alert_policy.ae_escalation_segment
-                or inputs.current_arr_usd > alert_policy.ae_escalation_min_arr_usd
+            when
+                (
+                    inputs.segment = alert_policy.ae_escalation_segment
+                    or inputs.current_arr_usd > alert_policy.ae_escalation_min_arr_usd
+                )
+                and inputs.ae_owner <> inputs.csm_owner
                 then {{ dbt.concat(["inputs.csm_owner", "' + '", "inputs.ae_owner"]) }}
-            else inputs.csm_owner
+            else coalesce(inputs.csm_owner, inputs.ae_owner, 'unassigned')
         end as owner,
         settings.not_ready_next_action_days,
         settings.suppressed_next_action_days

@@ -147,7 +147,7 @@ final as (
         cast(talk_track_id as {{ dbt.type_string() }}) as talk_track_id,
         cast(
             case
-                when is_ae_escalated and ae_owner is not null and csm_owner is not null
+                when is_ae_escalated and ae_owner <> csm_owner
                     then {{ dbt.concat(['csm_owner', "' + '", 'ae_owner']) }}
                 else coalesce(csm_owner, ae_owner, 'unassigned')
             end as {{ dbt.type_string() }}
