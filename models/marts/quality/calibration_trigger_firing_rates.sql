@@ -59,6 +59,7 @@ final as (
         cast(registry.threshold_unit as {{ dbt.type_string() }}) as threshold_unit,
         backtest.threshold_value,
         backtest.suggested_threshold_value,
+        backtest.suggestion_basis,
         backtest.segment = 'All' as is_blocking
     from backtest
     cross join settings

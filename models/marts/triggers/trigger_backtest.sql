@@ -458,7 +458,16 @@ final as (
                 when suggestions.suggested_threshold_value <> rates.threshold_value
                     then suggestions.suggested_threshold_value
             end as decimal(18, 4)
-        ) as suggested_threshold_value
+        ) as suggested_threshold_value,
+        cast(
+            case
+                when suggestions.suggested_threshold_value is null
+                    then 'fewer_firing_accounts_than_the_target'
+                when suggestions.suggested_threshold_value = rates.threshold_value
+                    then 'no_threshold_moves_the_rate'
+                else 'ranked_firing_signals'
+            end as {{ dbt.type_string() }}
+        ) as suggestion_basis
     from rates
     cross join backtest_window
     cross join firing_rate_bounds
