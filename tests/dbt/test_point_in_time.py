@@ -1,4 +1,5 @@
-"""Point in time: nothing dated after day D changes health, gate or scores for D.
+"""Point in time: nothing dated after day D changes health, gate, scores, whitespace,
+attribution, forecast or post-expansion checks for D.
 
 A small generated company is ingested into one warehouse; a copy then has every
 raw row dated after D mutated or deleted - usage after D inflated, feature
@@ -39,6 +40,11 @@ COMPARED = {
     "intermediate.int_product_usage_account_daily": "usage_date",
     "intermediate.int_support_account_daily": "usage_date",
     "intermediate.int_relationship_account_daily": "usage_date",
+    "marts.whitespace_scores": None,
+    "marts.whitespace_coverage": None,
+    "marts.opportunity_attribution": None,
+    "marts.expansion_forecast": None,
+    "marts.post_expansion_checks": None,
 }
 
 
