@@ -9,7 +9,9 @@ error band it is an error (publishing and alerts stop that night); outside the
 warn band a warning. Segment rows are warn-only: a segment outside its band is
 shown, never blocks, because a segment's sample is small (an Enterprise book of
 100 accounts moves 1 point of firing rate per account) and the 'All' row
-already carries the decision.
+already carries the decision. For the same reason a trigger's 'All' row blocks
+only when the backtest had at least ``sample_size`` eligible accounts (the
+mart's ``is_blocking``; 500 by default): on a smaller book its breach warns.
 
 Every failing row gets its own remedy, built from that row: which threshold to
 change, from what to what (the backtest's suggested threshold), which gate
@@ -62,13 +64,14 @@ def banded(metric: str, column: str, remedy: str, row_remedy) -> tuple[Expectati
     )
 
 
-def _split(column: str, expression: str | None = None) -> str:
-    """``column``, ``column_blocking`` and ``column_segment`` (see :func:`banded`)."""
+def _split(column: str, expression: str | None = None, blocking: str = "segment = 'All'") -> str:
+    """``column``, ``column_blocking`` and ``column_segment`` (see :func:`banded`): the rows
+    for which ``blocking`` holds, and the others (warn-only)."""
     value = f"cast({expression or column} as double)"
     return (
         f"{value} as {column},\n"
-        f"case when segment = 'All' then {value} end as {column}_blocking,\n"
-        f"case when segment <> 'All' then {value} end as {column}_segment"
+        f"case when {blocking} then {value} end as {column}_blocking,\n"
+        f"case when not ({blocking}) then {value} end as {column}_segment"
     )
 
 
@@ -219,8 +222,8 @@ _TRIGGER_FRAME = f"""
         firing_accounts,
         firings,
         expanded_firings,
-        {_split("firing_rate")},
-        {_split("precision", '"precision"')},
+        {_split("firing_rate", blocking="is_blocking")},
+        {_split("precision", '"precision"', blocking="is_blocking")},
         signal_direction,
         cast(threshold_value as double) as threshold_value,
         cast(suggested_threshold_value as double) as suggested_threshold_value
@@ -233,8 +236,9 @@ TRIGGER_FIRING_RATE = QualityCheck(
     asset=CALIBRATION_MART_ASSET,
     description=(
         "Each trigger's firing rate per backtest quarter against calibration_bounds "
-        "(trigger_firing_rate): outside the error band on the 'All' row is an error, outside "
-        "the warn band a warning; segment rows warn only."
+        "(trigger_firing_rate): outside the error band on the 'All' row is an error (on a book "
+        "of at least sample_size eligible accounts), outside the warn band a warning; segment "
+        "rows warn only."
     ),
     frame_sql=_TRIGGER_FRAME,
     subject_column="subject",

@@ -49,6 +49,17 @@ def warehouse(path: Path | str = ":memory:") -> duckdb.DuckDBPyConnection:
     return con
 
 
+BLOCKING_SAMPLE = (
+    duckdb.connect()
+    .execute(
+        "select sample_size from read_csv(?, header = true) where metric = 'trigger_firing_rate'",
+        [str(BOUNDS_SEED)],
+    )
+    .fetchone()[0]
+)
+"""The fewest eligible accounts on which the 'All' row blocks (calibration_bounds seed)."""
+
+
 def add_trigger(
     con,
     trigger_id: str,
@@ -61,7 +72,11 @@ def add_trigger(
     firings: int | None = None,
     expanded_firings: int | None = None,
     direction: str = "at_least",
+    blocking: bool | None = None,
 ) -> None:
+    """One calibration row; ``blocking`` defaults to what the mart computes (the 'All' row of
+    a book of at least BLOCKING_SAMPLE eligible accounts)."""
+    blocking = segment == "All" and eligible >= BLOCKING_SAMPLE if blocking is None else blocking
     firings = firing_accounts if firings is None else firings
     expanded = firings // 2 if expanded_firings is None else expanded_firings
     con.execute(
@@ -83,7 +98,7 @@ def add_trigger(
             direction,
             threshold,
             suggested,
-            segment == "All",
+            blocking,
         ],
     )
 
@@ -268,3 +283,13 @@ def test_an_at_most_trigger_without_a_suggestion_is_told_to_go_below_its_thresho
     assert error.failed_rows[0].remedy.startswith(
         "lower threshold of contract_milestone below 60, or add a health gate"
     )
+
+
+def test_on_a_book_too_small_to_block_the_all_row_only_warns():
+    con = warehouse()
+    add_trigger(con, "compliance_ask", 2, eligible=77)  # 2.6%: an error on a large book
+
+    report = run_check(con, TRIGGER_FIRING_RATE)
+
+    assert report.severity == "warn"
+    assert report.failures[0].failed_rows[0].subject.startswith("compliance_ask · All")

@@ -8,8 +8,10 @@
     current and suggested thresholds, both statuses); this model only adds
     what a person needs to act on a breach: the as-of date, the period, the
     trigger's signal direction and unit (which way "raise" moves it), and
-    whether the row is the blocking one (segment 'All'; segment rows are
-    warn-only, see docs/data_quality.md).
+    whether the row is the blocking one: segment 'All' on a backtest of at
+    least calibration_bounds.sample_size eligible accounts (trigger_firing_rate
+    row). Segment rows, and the 'All' row of a smaller book, are warn-only:
+    on 100 accounts one account moves the rate by a point (docs/data_quality.md).
 -#}
 with
 
@@ -28,6 +30,14 @@ registry as (
 settings as (
 
     select * from {{ ref('backtest_settings') }}
+
+),
+
+blocking_sample as (
+
+    select coalesce(max(sample_size), 0) as min_eligible_accounts
+    from {{ ref('calibration_bounds') }}
+    where metric = 'trigger_firing_rate'
 
 ),
 
@@ -60,9 +70,13 @@ final as (
         backtest.threshold_value,
         backtest.suggested_threshold_value,
         backtest.suggestion_basis,
-        backtest.segment = 'All' as is_blocking
+        (
+            backtest.segment = 'All'
+            and backtest.eligible_accounts >= blocking_sample.min_eligible_accounts
+        ) as is_blocking
     from backtest
     cross join settings
+    cross join blocking_sample
     cross join as_of
     inner join registry
         on backtest.trigger_id = registry.trigger_id
