@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
-from data_quality.checks import CheckReport, ExpectationOutcome
+from data_quality.checks import CheckReport
 from data_quality.marts_suite import MART_CHECKS
 from data_quality.runner import run_check
 
@@ -47,7 +47,7 @@ def run_published_checks(serving_db: Path) -> list[CheckReport]:
         con.close()
 
 
-def _value(outcome: ExpectationOutcome, value: object, as_percent: bool) -> str:
+def _value(value: object, as_percent: bool) -> str:
     if value is None:
         return "-"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -85,7 +85,7 @@ def failure_rows(reports: Sequence[CheckReport]) -> list[CheckRow]:
                     name,
                     r.subject,
                     outcome.severity,
-                    _value(outcome, r.observed, as_percent),
+                    _value(r.observed, as_percent),
                     bounds,
                     r.remedy or outcome.remedy,
                 )
