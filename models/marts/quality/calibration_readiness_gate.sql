@@ -134,32 +134,9 @@ pass_rates as (
 
 ),
 
-active_criterion_failures as (
-
-    {%- for criterion in criteria %}
-        select
-            scope,
-            '{{ criterion }}' as criterion,
-            {{ loop.index }} as criterion_order,
-            sum(case when passes_{{ criterion }} then 0 else 1 end) as failed_accounts
-        from active_scoped
-        group by scope
-        {{- '\n        union all' if not loop.last }}
-    {%- endfor %}
-
-),
-
 active_most_failed as (
 
-    select
-        scope,
-        criterion,
-        failed_accounts,
-        row_number() over (
-            partition by scope order by failed_accounts desc, criterion_order asc
-        ) as failure_rank
-    from active_criterion_failures
-    where failed_accounts > 0
+    {{ ranked_criterion_failures('active_scoped', criteria) }}
 
 ),
 
@@ -288,32 +265,9 @@ recalls as (
 
 ),
 
-recall_criterion_failures as (
-
-    {%- for criterion in criteria %}
-        select
-            scope,
-            '{{ criterion }}' as criterion,
-            {{ loop.index }} as criterion_order,
-            sum(case when passes_{{ criterion }} then 0 else 1 end) as failed_accounts
-        from recall_sample
-        group by scope
-        {{- '\n        union all' if not loop.last }}
-    {%- endfor %}
-
-),
-
 recall_most_failed as (
 
-    select
-        scope,
-        criterion,
-        failed_accounts,
-        row_number() over (
-            partition by scope order by failed_accounts desc, criterion_order asc
-        ) as failure_rank
-    from recall_criterion_failures
-    where failed_accounts > 0
+    {{ ranked_criterion_failures('recall_sample', criteria) }}
 
 ),
 
