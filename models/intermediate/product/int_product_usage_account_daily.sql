@@ -316,13 +316,7 @@ coverage_deltas as (
 
     select
         account_id,
-        case
-            when
-                next_use_day_number is not null
-                and next_use_day_number < day_number + {{ window_days }}
-                then next_use_day_number
-            else day_number + {{ window_days }}
-        end as day_number,
+        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
         case when is_core then -1 else 0 end as core_feature_delta,
         -1 as feature_delta,
         0 as department_delta,
@@ -344,13 +338,7 @@ coverage_deltas as (
 
     select
         account_id,
-        case
-            when
-                next_use_day_number is not null
-                and next_use_day_number < day_number + {{ window_days }}
-                then next_use_day_number
-            else day_number + {{ window_days }}
-        end as day_number,
+        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
         0 as core_feature_delta,
         0 as feature_delta,
         -1 as department_delta,

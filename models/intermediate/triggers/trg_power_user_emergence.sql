@@ -111,13 +111,7 @@ engaged_user_deltas as (
 
     select
         account_id,
-        case
-            when
-                next_use_day_number is not null
-                and next_use_day_number < day_number + {{ window_days }}
-                then next_use_day_number
-            else day_number + {{ window_days }}
-        end as day_number,
+        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
         -1 as engaged_delta
     from user_use_intervals
 
