@@ -46,8 +46,11 @@
 
 {#
     The registry row of a trigger as a one-row CTE body: its id, threshold,
-    secondary threshold and window. Every trigger model joins it
-    (`registry as ({{ trigger_registry_row('usage_ceiling') }})`).
+    secondary threshold, window and match terms, for a trigger model that
+    needs a setting besides its threshold
+    (`registry as ({{ trigger_registry_row('contract_milestone') }})`). The
+    thresholds a model compares its signal with come from
+    trigger_thresholds (the current one and the backtest's sweep).
 #}
 {% macro trigger_registry_row(trigger_id) -%}
     select

@@ -8,7 +8,9 @@ temporary folder; the recipe is applied there - one trigger model
 tiny generated company. The new trigger's firings in ``trigger_firings`` must
 be exactly the rising edges of "api_calls >= threshold" with the 30-day
 cooldown, computed here in Python from the raw rows, and the registry
-consistency test must pass.
+consistency test must pass. The backtest's threshold sweep picks the new
+trigger up too: its firings at a candidate threshold are the same rising
+edges at that threshold.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -39,9 +42,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('api_burst') }}
+    {{ trigger_thresholds('api_burst') }}
 
 ),
 
@@ -51,10 +54,12 @@ final as (
         usage.account_id,
         usage.usage_date as evaluated_on,
         cast(usage.api_calls as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from usage
-    cross join registry
-    where usage.api_calls >= registry.threshold_value
+    cross join thresholds
+    where
+        usage.api_calls >= thresholds.threshold_value
+        and usage.usage_date between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 
@@ -101,7 +106,7 @@ def _add_trigger(root: Path, threshold: int) -> None:
     union.write_text(text.replace(anchor, anchor + "-- depends_on: {{ ref('trg_api_burst') }}\n"))
 
 
-def _expected_firings(usage: list[tuple[str, dt.date, int]], threshold: int) -> set[tuple]:
+def _expected_firings(usage: list[tuple[str, dt.date, int]], threshold: float) -> set[tuple]:
     """Rising edges of api_calls >= threshold, then a greedy 30-day cooldown."""
     days: dict[str, set[dt.date]] = {}
     for account_id, usage_date, api_calls in usage:
@@ -125,7 +130,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     generate(
         GeneratorConfig(
             accounts=25,
-            days=90,
+            days=200,
             seed=5,
             end_date=dt.date(2026, 11, 21),
             out=landing,
@@ -186,3 +191,33 @@ def test_the_new_trigger_fires_on_its_rising_edges_with_the_cooldown(
     assert expected, "the threshold must let the new trigger fire at least once"
     assert {(account_id, fired_on) for account_id, fired_on, _, _ in fired} == expected
     assert all(signal >= threshold == threshold_value for _, _, signal, threshold_value in fired)
+
+
+def test_the_new_trigger_is_swept_at_the_candidate_thresholds(
+    built_copy: tuple[Path, int],
+) -> None:
+    """The candidate at 0.8 x the threshold (a threshold_sweep scale; api_calls has no
+    threshold_step, so no rounding), evaluated from evaluated_from (the as-of date less the
+    90-day horizon, the 90-day window and the 30-day cooldown: before the 200 days of data)
+    through the window's last day (the as-of date less the horizon): its firings are the
+    rising edges at the candidate up to that day."""
+    warehouse, threshold = built_copy
+    candidate = Decimal(threshold) * Decimal("0.8")
+    con = duckdb.connect(str(warehouse))
+    try:
+        usage = con.execute(
+            "select account_id, usage_date, api_calls"
+            " from intermediate.int_product_usage_account_daily"
+        ).fetchall()
+        fired = con.execute(
+            "select account_id, fired_on from intermediate.int_trigger_threshold_firings"
+            " where trigger_id = 'api_burst' and threshold_value = ? and not is_current_threshold",
+            [candidate],
+        ).fetchall()
+    finally:
+        con.close()
+    window_end = max(day for _, day, _ in usage) - dt.timedelta(days=90)
+    usage_to_window_end = [row for row in usage if row[1] <= window_end]
+    expected = _expected_firings(usage_to_window_end, candidate)
+    assert expected != _expected_firings(usage_to_window_end, threshold), "must differ"
+    assert set(fired) == expected

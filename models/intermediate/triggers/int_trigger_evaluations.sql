@@ -1,11 +1,17 @@
 {#-
-    One row per account, trigger and day on which the trigger's condition
-    holds (evaluated point in time: the trigger models read only rows dated on
-    or before the day), for the enabled triggers of trigger_registry, up to
-    the as-of date (an event-driven trigger must not fire on a ticket or a
-    CRM change dated after the night): the union of the trigger models
-    (macro union_trigger_models, which finds them in `graph`). The firings
-    and the backtest read it.
+    One row per account, trigger, threshold and day on which the trigger's
+    condition holds at that threshold (evaluated point in time: the trigger
+    models read only rows dated on or before the day), for the enabled
+    triggers of trigger_registry, up to the as-of date (an event-driven
+    trigger must not fire on a ticket or a CRM change dated after the
+    night): the union of the trigger models (macro union_trigger_models,
+    which finds them in `graph`).
+
+    Thresholds (macro trigger_thresholds): the registry's current one over
+    the whole history (is_current_threshold; trigger_firings and the alerts
+    read only these rows) and the backtest's sweep candidates from their
+    evaluated_from day, shortly before the backtest window, through its
+    last day.
 
     A table, rebuilt whole each night: the trigger models are windowed views
     over the history, so a date filter here would not make a night cheaper,
@@ -43,6 +49,12 @@ registry as (
 
 ),
 
+thresholds as (
+
+    {{ trigger_thresholds() }}
+
+),
+
 evaluations as (
 
     {{ union_trigger_models() }}
@@ -62,14 +74,21 @@ final as (
         evaluations.trigger_id,
         evaluations.evaluated_on,
         evaluations.signal_value,
-        evaluations.threshold_value
+        evaluations.threshold_value,
+        thresholds.is_current_threshold
     from evaluations
     inner join registry
         on evaluations.trigger_id = registry.trigger_id
+    inner join thresholds
+        on
+            evaluations.trigger_id = thresholds.trigger_id
+            and evaluations.threshold_value = thresholds.threshold_value
     cross join as_of
     where
         registry.is_enabled
         and evaluations.evaluated_on <= as_of.as_of_date
+        and evaluations.evaluated_on
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

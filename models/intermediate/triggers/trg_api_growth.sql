@@ -9,7 +9,8 @@
     first day of the earlier month (a new account's first, partial month is
     not a base), each month needs usage on more than half of its days, and
     the earlier month must average at least one API call per usage day.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set window_days = 30 * trigger_setting('api_growth', 'window_value', 1) %}
 
@@ -21,9 +22,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('api_growth') }}
+    {{ trigger_thresholds('api_growth') }}
 
 ),
 
@@ -80,10 +81,13 @@ final as (
         growth.account_id,
         growth.usage_date as evaluated_on,
         cast(growth.api_call_growth as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from growth
-    cross join registry
-    where growth.api_call_growth >= registry.threshold_value
+    cross join thresholds
+    where
+        growth.api_call_growth >= thresholds.threshold_value
+        and growth.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -3,7 +3,8 @@
     change) whose title contains one of the registry's match_terms
     (VP-or-above keywords) while the previous row's title did not. Evaluated
     on the new row's valid_from. The signal is the number of such promotions
-    that day. One row per account per day with a promotion.
+    that day. One row per account, threshold
+    (trigger_thresholds) and day with a promotion.
 -#}
 {%- set term_pattern = dbt.concat(["'%'", "match_terms.term", "'%'"]) %}
 
@@ -15,9 +16,9 @@ contacts as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('champion_promoted') }}
+    {{ trigger_thresholds('champion_promoted') }}
 
 ),
 
@@ -99,10 +100,13 @@ final as (
         promotions.account_id,
         promotions.valid_from_date as evaluated_on,
         cast(promotions.promotions as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from promotions
-    cross join registry
-    where promotions.promotions >= registry.threshold_value
+    cross join thresholds
+    where
+        promotions.promotions >= thresholds.threshold_value
+        and promotions.valid_from_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

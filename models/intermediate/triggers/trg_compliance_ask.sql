@@ -2,7 +2,8 @@
     compliance_ask: tickets created on the day carrying one of the
     registry's match_terms as a tag (saml, scim, audit_log, dedicated_env)
     reach the threshold. The signal is the number of such tickets that day.
-    One row per account per day with such tickets.
+    One row per account, threshold
+    (trigger_thresholds) and day with such tickets.
 -#}
 with
 
@@ -12,9 +13,9 @@ tickets as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('compliance_ask') }}
+    {{ trigger_thresholds('compliance_ask') }}
 
 ),
 
@@ -58,10 +59,13 @@ final as (
         daily.account_id,
         daily.created_date as evaluated_on,
         cast(daily.compliance_tickets as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from daily
-    cross join registry
-    where daily.compliance_tickets >= registry.threshold_value
+    cross join thresholds
+    where
+        daily.compliance_tickets >= thresholds.threshold_value
+        and daily.created_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

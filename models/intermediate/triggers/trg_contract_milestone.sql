@@ -3,7 +3,8 @@
     at most threshold_value days away (renewal 60 days out) and the day's
     health score is at least secondary_threshold_value (75). Here the signal
     must be AT MOST the threshold (registry signal_direction = at_most).
-    One row per account per scored day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and scored day where the condition holds.
 -#}
 with
 
@@ -22,6 +23,12 @@ owned_lines as (
 registry as (
 
     {{ trigger_registry_row('contract_milestone') }}
+
+),
+
+thresholds as (
+
+    {{ trigger_thresholds('contract_milestone') }}
 
 ),
 
@@ -70,10 +77,13 @@ final as (
         days_out.account_id,
         days_out.score_date as evaluated_on,
         cast(days_out.days_to_renewal as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from days_out
-    cross join registry
-    where days_out.days_to_renewal <= registry.threshold_value
+    cross join thresholds
+    where
+        days_out.days_to_renewal <= thresholds.threshold_value
+        and days_out.score_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

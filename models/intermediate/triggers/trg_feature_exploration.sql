@@ -4,7 +4,8 @@
     used in the last window_value days reach the threshold.
     Gated use by non-owners is rare, so each such use is joined to the usage
     days it counts for (at most window_value of them) - no window over the
-    full feature history. One row per account per usage day where it holds.
+    full feature history. One row per account, threshold
+    (trigger_thresholds) and usage day where it holds.
 -#}
 {%- set window_days = trigger_setting('feature_exploration', 'window_value', 14) %}
 
@@ -34,9 +35,9 @@ products as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('feature_exploration') }}
+    {{ trigger_thresholds('feature_exploration') }}
 
 ),
 
@@ -118,10 +119,13 @@ final as (
         features_in_window.account_id,
         features_in_window.usage_date as evaluated_on,
         cast(features_in_window.gated_features_used as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from features_in_window
-    cross join registry
-    where features_in_window.gated_features_used >= registry.threshold_value
+    cross join thresholds
+    where
+        features_in_window.gated_features_used >= thresholds.threshold_value
+        and features_in_window.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -5,7 +5,8 @@
     (feature_request, unmet_need) - in the last window_value days reach the
     threshold. Requests are joined to the usage days they count for (at most
     window_value each). The signal is the most requests for one product.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set request_pattern = dbt.concat(
     ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
@@ -44,9 +45,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('gated_module_request') }}
+    {{ trigger_thresholds('gated_module_request') }}
 
 ),
 
@@ -168,10 +169,13 @@ final as (
         most_requested.account_id,
         most_requested.usage_date as evaluated_on,
         cast(most_requested.request_count as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from most_requested
-    cross join registry
-    where most_requested.request_count >= registry.threshold_value
+    cross join thresholds
+    where
+        most_requested.request_count >= thresholds.threshold_value
+        and most_requested.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -8,7 +8,8 @@
     true): an account that has grown 20% a year for as long as the data
     goes back never fires, and a missing usage row cannot start a second
     run. The first snapshot with a 12-month comparison is no crossing.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set window_months = trigger_setting('headcount_growth', 'window_value', 12) %}
 {%- set recent_days = trigger_setting('headcount_growth', 'cooldown_days', 30) %}
@@ -27,9 +28,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('headcount_growth') }}
+    {{ trigger_thresholds('headcount_growth') }}
 
 ),
 
@@ -84,23 +85,38 @@ growth as (
 
 ),
 
+previous_growth as (
+
+    select
+        account_id,
+        snapshot_date,
+        next_snapshot_date,
+        employee_growth,
+        lag(employee_growth) over (
+            partition by account_id order by snapshot_date
+        ) as previous_employee_growth
+    from growth
+
+),
+
 crossings as (
 
     select
-        growth.account_id,
-        growth.snapshot_date,
-        growth.next_snapshot_date,
-        growth.employee_growth,
+        previous_growth.account_id,
+        previous_growth.snapshot_date,
+        previous_growth.next_snapshot_date,
+        previous_growth.employee_growth,
+        thresholds.threshold_value,
+        thresholds.evaluated_from,
+        thresholds.evaluated_through,
         case
             when
-                growth.employee_growth >= registry.threshold_value
-                and lag(growth.employee_growth) over (
-                    partition by growth.account_id order by growth.snapshot_date
-                ) < registry.threshold_value
-                then {{ trigger_day_number('growth.snapshot_date') }}
+                previous_growth.employee_growth >= thresholds.threshold_value
+                and previous_growth.previous_employee_growth < thresholds.threshold_value
+                then {{ trigger_day_number('previous_growth.snapshot_date') }}
         end as crossing_day_number
-    from growth
-    cross join registry
+    from previous_growth
+    cross join thresholds
 
 ),
 
@@ -111,8 +127,11 @@ latest_crossings as (
         snapshot_date,
         next_snapshot_date,
         employee_growth,
+        threshold_value,
+        evaluated_from,
+        evaluated_through,
         max(crossing_day_number) over (
-            partition by account_id order by snapshot_date
+            partition by account_id, threshold_value order by snapshot_date
             rows between unbounded preceding and current row
         ) as latest_crossing_day_number
     from crossings
@@ -125,18 +144,18 @@ final as (
         usage.account_id,
         usage.usage_date as evaluated_on,
         cast(growth.employee_growth as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        growth.threshold_value
     from usage
     inner join latest_crossings as growth
         on
             usage.account_id = growth.account_id
             and usage.usage_date >= growth.snapshot_date
             and (growth.next_snapshot_date is null or usage.usage_date < growth.next_snapshot_date)
-    cross join registry
     where
-        growth.employee_growth >= registry.threshold_value
+        growth.employee_growth >= growth.threshold_value
         and {{ trigger_day_number('usage.usage_date') }}
         < growth.latest_crossing_day_number + {{ recent_days }}
+        and usage.usage_date between growth.evaluated_from and growth.evaluated_through
 
 )
 

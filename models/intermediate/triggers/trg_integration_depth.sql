@@ -2,7 +2,8 @@
     integration_depth: integrations connected today minus the fewest
     connected on any usage day of the last window_value days reaches the
     threshold (3+ new integrations in 30 days).
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set window_days = trigger_setting('integration_depth', 'window_value', 30) %}
 
@@ -14,9 +15,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('integration_depth') }}
+    {{ trigger_thresholds('integration_depth') }}
 
 ),
 
@@ -44,10 +45,13 @@ final as (
         cast(
             windowed.integrations_connected - windowed.fewest_in_window as decimal(18, 4)
         ) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from windowed
-    cross join registry
-    where windowed.integrations_connected - windowed.fewest_in_window >= registry.threshold_value
+    cross join thresholds
+    where
+        windowed.integrations_connected - windowed.fewest_in_window >= thresholds.threshold_value
+        and windowed.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

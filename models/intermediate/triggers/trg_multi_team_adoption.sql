@@ -1,7 +1,8 @@
 {#-
     multi_team_adoption: distinct email domains among the users created on or
     before the day reach the threshold (2 = users from a second domain).
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 with
 
@@ -17,9 +18,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('multi_team_adoption') }}
+    {{ trigger_thresholds('multi_team_adoption') }}
 
 ),
 
@@ -81,7 +82,7 @@ final as (
         usage.account_id,
         usage.usage_date as evaluated_on,
         cast(domain_step_ranges.domains_to_date as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from usage
     inner join domain_step_ranges
         on
@@ -91,8 +92,11 @@ final as (
                 domain_step_ranges.next_step_on is null
                 or usage.usage_date < domain_step_ranges.next_step_on
             )
-    cross join registry
-    where domain_step_ranges.domains_to_date >= registry.threshold_value
+    cross join thresholds
+    where
+        domain_step_ranges.domains_to_date >= thresholds.threshold_value
+        and usage.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

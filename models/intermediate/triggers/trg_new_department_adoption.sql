@@ -3,7 +3,8 @@
     whose department had no user before the window (its first user was
     created inside the window), at an account that already had users before
     the window, reach the threshold.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set window_days = trigger_setting('new_department_adoption', 'window_value', 30) %}
 
@@ -21,9 +22,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('new_department_adoption') }}
+    {{ trigger_thresholds('new_department_adoption') }}
 
 ),
 
@@ -80,10 +81,13 @@ final as (
         new_department_users_in_window.account_id,
         new_department_users_in_window.usage_date as evaluated_on,
         cast(new_department_users_in_window.new_department_users as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from new_department_users_in_window
-    cross join registry
-    where new_department_users_in_window.new_department_users >= registry.threshold_value
+    cross join thresholds
+    where
+        new_department_users_in_window.new_department_users >= thresholds.threshold_value
+        and new_department_users_in_window.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -15,7 +15,8 @@
 
     Evaluated on the new user's active days; the signal is the highest
     multiple among the account's new users that day.
-    One row per account per day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and day where the condition holds.
 -#}
 {%- set window_days = trigger_setting('power_user_emergence', 'window_value', 30) %}
 
@@ -33,9 +34,9 @@ user_feature_usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('power_user_emergence') }}
+    {{ trigger_thresholds('power_user_emergence') }}
 
 ),
 
@@ -251,10 +252,13 @@ final as (
         multiples.account_id,
         multiples.usage_date as evaluated_on,
         cast(multiples.engagement_multiple as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from multiples
-    cross join registry
-    where multiples.engagement_multiple >= registry.threshold_value
+    cross join thresholds
+    where
+        multiples.engagement_multiple >= thresholds.threshold_value
+        and multiples.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

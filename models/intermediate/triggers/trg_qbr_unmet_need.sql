@@ -2,7 +2,8 @@
     qbr_unmet_need: QBR activities on the day tagged `<term>:<product_id>`
     (match_terms: unmet_need) for a product the account does not own that
     day reach the threshold. The signal is the number of such tags that day.
-    One row per account per day with such a QBR.
+    One row per account, threshold
+    (trigger_thresholds) and day with such a QBR.
 -#}
 {%- set request_pattern = dbt.concat(
     ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
@@ -28,9 +29,9 @@ owned_lines as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('qbr_unmet_need') }}
+    {{ trigger_thresholds('qbr_unmet_need') }}
 
 ),
 
@@ -109,10 +110,13 @@ final as (
         daily.account_id,
         daily.occurred_date as evaluated_on,
         cast(daily.unmet_needs as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from daily
-    cross join registry
-    where daily.unmet_needs >= registry.threshold_value
+    cross join thresholds
+    where
+        daily.unmet_needs >= thresholds.threshold_value
+        and daily.occurred_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -2,7 +2,8 @@
     seat_saturation: weekly active users at or above the threshold share of
     paid seats on every one of the last window_value days (a usage row on
     each of them). The signal is the lowest ratio over those days.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 {%- set window_days = trigger_setting('seat_saturation', 'window_value', 14) %}
 
@@ -14,9 +15,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('seat_saturation') }}
+    {{ trigger_thresholds('seat_saturation') }}
 
 ),
 
@@ -46,12 +47,14 @@ final as (
         windowed.account_id,
         windowed.usage_date as evaluated_on,
         cast(windowed.lowest_ratio_in_window as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from windowed
-    cross join registry
+    cross join thresholds
     where
         windowed.seated_days_in_window = {{ window_days }}
-        and windowed.lowest_ratio_in_window >= registry.threshold_value
+        and windowed.lowest_ratio_in_window >= thresholds.threshold_value
+        and windowed.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -4,7 +4,8 @@
     30 days before them (events_30d and events_prior_30d of
     int_product_usage_account_daily), both against the current limit. The
     signal is the lower of the two ratios. Needs usage in the prior 30 days.
-    One row per account per usage day where the condition holds.
+    One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds.
 -#}
 with
 
@@ -14,9 +15,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('sustained_usage_ceiling') }}
+    {{ trigger_thresholds('sustained_usage_ceiling') }}
 
 ),
 
@@ -46,12 +47,14 @@ final as (
                 else monthly_ratios.prior_month_ratio
             end as decimal(18, 4)
         ) as signal_value,
-        registry.threshold_value
+        thresholds.threshold_value
     from monthly_ratios
-    cross join registry
+    cross join thresholds
     where
-        monthly_ratios.last_month_ratio >= registry.threshold_value
-        and monthly_ratios.prior_month_ratio >= registry.threshold_value
+        monthly_ratios.last_month_ratio >= thresholds.threshold_value
+        and monthly_ratios.prior_month_ratio >= thresholds.threshold_value
+        and monthly_ratios.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

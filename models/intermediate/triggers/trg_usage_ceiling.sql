@@ -13,7 +13,10 @@
     "80% of the limit" can only be reached by being at the limit, and a limit
     of 1 (Platform Starter's one environment) is met by any account that uses
     the product at all. The signal is the highest ratio among the limits that
-    qualify. One row per account per usage day where the condition holds.
+    qualify. One row per account, threshold
+    (trigger_thresholds) and usage day where the condition holds; which
+    limits qualify and the recent lows depend on the threshold, so the
+    windows are partitioned by it.
 -#}
 {%- set recent_days = trigger_setting('usage_ceiling', 'cooldown_days', 30) %}
 
@@ -25,9 +28,9 @@ usage as (
 
 ),
 
-registry as (
+thresholds as (
 
-    {{ trigger_registry_row('usage_ceiling') }}
+    {{ trigger_thresholds('usage_ceiling') }}
 
 ),
 
@@ -38,24 +41,31 @@ signalling_ratios as (
         usage.account_id,
         usage.usage_date,
         usage.day_number,
+        thresholds.threshold_value,
+        thresholds.evaluated_from,
+        thresholds.evaluated_through,
         case
-            when usage.limit_events_monthly * (1 - registry.threshold_value) >= 1
+            when usage.limit_events_monthly * (1 - thresholds.threshold_value) >= 1
                 then usage.events_limit_ratio
         end as events_ratio,
         case
-            when usage.limit_integrations * (1 - registry.threshold_value) >= 1
+            when usage.limit_integrations * (1 - thresholds.threshold_value) >= 1
                 then usage.integrations_limit_ratio
         end as integrations_ratio,
         case
-            when usage.limit_environments * (1 - registry.threshold_value) >= 1
+            when usage.limit_environments * (1 - thresholds.threshold_value) >= 1
                 then usage.environments_limit_ratio
         end as environments_ratio,
         case
-            when usage.limit_storage_gb * (1 - registry.threshold_value) >= 1
+            when usage.limit_storage_gb * (1 - thresholds.threshold_value) >= 1
                 then usage.storage_limit_ratio
         end as storage_ratio
     from usage
-    cross join registry
+    cross join thresholds
+    -- the recent_days before evaluated_from too: the lows of its first days
+    where
+        usage.day_number >= {{ trigger_day_number('thresholds.evaluated_from') }} - {{ recent_days }}  -- noqa: LT05
+        and usage.usage_date <= thresholds.evaluated_through
 
 ),
 
@@ -65,24 +75,27 @@ recent_lows as (
     select
         account_id,
         usage_date,
+        threshold_value,
+        evaluated_from,
+        evaluated_through,
         events_ratio,
         integrations_ratio,
         environments_ratio,
         storage_ratio,
         min(events_ratio) over (
-            partition by account_id order by day_number
+            partition by account_id, threshold_value order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as events_recent_low,
         min(integrations_ratio) over (
-            partition by account_id order by day_number
+            partition by account_id, threshold_value order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as integrations_recent_low,
         min(environments_ratio) over (
-            partition by account_id order by day_number
+            partition by account_id, threshold_value order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as environments_recent_low,
         min(storage_ratio) over (
-            partition by account_id order by day_number
+            partition by account_id, threshold_value order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as storage_recent_low
     from signalling_ratios
@@ -95,36 +108,38 @@ reached as (
     select
         recent_lows.account_id,
         recent_lows.usage_date,
+        recent_lows.threshold_value,
+        recent_lows.evaluated_from,
+        recent_lows.evaluated_through,
         case
             when
-                recent_lows.events_ratio >= registry.threshold_value
-                and recent_lows.events_recent_low < registry.threshold_value
+                recent_lows.events_ratio >= recent_lows.threshold_value
+                and recent_lows.events_recent_low < recent_lows.threshold_value
                 then recent_lows.events_ratio
             else 0
         end as events_reached,
         case
             when
-                recent_lows.integrations_ratio >= registry.threshold_value
-                and recent_lows.integrations_recent_low < registry.threshold_value
+                recent_lows.integrations_ratio >= recent_lows.threshold_value
+                and recent_lows.integrations_recent_low < recent_lows.threshold_value
                 then recent_lows.integrations_ratio
             else 0
         end as integrations_reached,
         case
             when
-                recent_lows.environments_ratio >= registry.threshold_value
-                and recent_lows.environments_recent_low < registry.threshold_value
+                recent_lows.environments_ratio >= recent_lows.threshold_value
+                and recent_lows.environments_recent_low < recent_lows.threshold_value
                 then recent_lows.environments_ratio
             else 0
         end as environments_reached,
         case
             when
-                recent_lows.storage_ratio >= registry.threshold_value
-                and recent_lows.storage_recent_low < registry.threshold_value
+                recent_lows.storage_ratio >= recent_lows.threshold_value
+                and recent_lows.storage_recent_low < recent_lows.threshold_value
                 then recent_lows.storage_ratio
             else 0
         end as storage_reached
     from recent_lows
-    cross join registry
 
 ),
 
@@ -133,6 +148,9 @@ limit_ratios as (
     select
         account_id,
         usage_date,
+        threshold_value,
+        evaluated_from,
+        evaluated_through,
         greatest(
             events_reached, integrations_reached, environments_reached, storage_reached
         ) as highest_limit_ratio
@@ -146,10 +164,12 @@ final as (
         limit_ratios.account_id,
         limit_ratios.usage_date as evaluated_on,
         cast(limit_ratios.highest_limit_ratio as decimal(18, 4)) as signal_value,
-        registry.threshold_value
+        limit_ratios.threshold_value
     from limit_ratios
-    cross join registry
-    where limit_ratios.highest_limit_ratio >= registry.threshold_value
+    where
+        limit_ratios.highest_limit_ratio >= limit_ratios.threshold_value
+        and limit_ratios.usage_date
+        between limit_ratios.evaluated_from and limit_ratios.evaluated_through
 
 )
 

@@ -5,11 +5,12 @@
     Expectations calibration suite reads (data_quality/calibration_suite.py).
 
     Every figure comes from trigger_backtest (firing rate, precision, the
-    current and suggested thresholds, both statuses); this model only adds
-    what a person needs to act on a breach: the as-of date, the period, the
-    trigger's signal direction and unit (which way "raise" moves it), and
-    whether the row is the blocking one: segment 'All' on a backtest of at
-    least calibration_bounds.sample_size eligible accounts (trigger_firing_rate
+    current and suggested thresholds, the rate at the suggestion, both
+    statuses); this model only adds what a person needs to act on a
+    breach: the as-of date, the period, the trigger's signal direction and
+    unit (which way "raise" moves it), and whether the row is the blocking
+    one: segment 'All' on a backtest of at least
+    calibration_bounds.sample_size eligible accounts (trigger_firing_rate
     row). Segment rows, and the 'All' row of a smaller book, are warn-only:
     on 100 accounts one account moves the rate by a point (docs/data_quality.md).
 -#}
@@ -69,6 +70,7 @@ final as (
         cast(registry.threshold_unit as {{ dbt.type_string() }}) as threshold_unit,
         backtest.threshold_value,
         backtest.suggested_threshold_value,
+        backtest.suggested_firing_rate,
         backtest.suggestion_basis,
         (
             backtest.segment = 'All'
