@@ -103,10 +103,30 @@ def _past(verb: str, current: Any) -> str:
     return f"{'above' if verb == 'raise' else 'below'} {number(current)}"
 
 
+def _suggested_move(verb: str, row: Mapping[str, Any]) -> str:
+    """ "raise threshold of X from 2 to 3 (the backtest's suggested threshold, ...)"."""
+    rate = row.get("suggested_firing_rate")
+    at_rate = f", at which it would have fired for {rate:.1%}" if rate is not None else ""
+    return (
+        f"{verb} threshold of {row['trigger_id']} from {number(row['threshold_value'])} "
+        f"to {number(row['suggested_threshold_value'])} "
+        f"(the backtest's suggested threshold{at_rate})"
+    )
+
+
+def _suggestion_moves(verb: str, row: Mapping[str, Any]) -> bool:
+    """Is the suggested threshold a move in this direction ("raise" or "lower")?"""
+    current, suggested = row["threshold_value"], row["suggested_threshold_value"]
+    if suggested is None:
+        return False
+    return (
+        float(suggested) > float(current) if verb == "raise" else float(suggested) < float(current)
+    )
+
+
 def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     trigger, segment = row["trigger_id"], row["segment"]
-    rate, eligible = row["firing_rate"], row["eligible_accounts"]
-    current, suggested = row["threshold_value"], row["suggested_threshold_value"]
+    rate, eligible, current = row["firing_rate"], row["eligible_accounts"], row["threshold_value"]
     looser, tighter = (
         ("lower", "raise") if row["signal_direction"] == "at_least" else ("raise", "lower")
     )
@@ -120,41 +140,29 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
             f"check event tracking: {fact}. If the signal is tracked, {looser} threshold of "
             f"{trigger} {_past(looser, current)}"
         )
-    if _breach(rate, bounds) == "high":
-        move = (
-            f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
-            "(the backtest's suggested threshold)"
-            if suggested is not None
-            else f"{tighter} threshold of {trigger} {_past(tighter, current)}"
+    verb = tighter if _breach(rate, bounds) == "high" else looser
+    move = (
+        _suggested_move(verb, row)
+        if _suggestion_moves(verb, row)
+        else (
+            f"{verb} threshold of {trigger} {_past(verb, current)} "
+            "(no threshold of the backtest's sweep fires nearer the target)"
         )
-        return f"{move}, or add a health gate: {fact}"
-    if suggested is not None and float(suggested) != float(current):
-        verb = "raise" if float(suggested) > float(current) else "lower"
-        return (
-            f"{verb} threshold of {trigger} from {number(current)} to {number(suggested)} "
-            f"(the backtest's suggested threshold): {fact}"
-        )
-    return (
-        f"{looser} threshold of {trigger} from {number(current)} by hand and re-run the backtest "
-        f"(it suggests no value while fewer accounts than the target reach the signal), or "
-        f"check event tracking: {fact}"
     )
+    if verb == tighter:
+        return f"{move}, or add a health gate: {fact}"
+    if _suggestion_moves(verb, row):
+        return f"{move}: {fact}"
+    return f"{move}, or check event tracking: {fact}"
 
 
 def precision_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     trigger, segment = row["trigger_id"], row["segment"]
-    current, suggested = row["threshold_value"], row["suggested_threshold_value"]
     tighter = "raise" if row["signal_direction"] == "at_least" else "lower"
-    is_tighter = suggested is not None and (
-        float(suggested) > float(current)
-        if tighter == "raise"
-        else float(suggested) < float(current)
-    )
     move = (
-        f"{tighter} threshold of {trigger} from {number(current)} to {number(suggested)} "
-        "(the backtest's suggested threshold)"
-        if is_tighter
-        else f"{tighter} threshold of {trigger} {_past(tighter, current)}"
+        _suggested_move(tighter, row)
+        if _suggestion_moves(tighter, row)
+        else f"{tighter} threshold of {trigger} {_past(tighter, row['threshold_value'])}"
     )
     return (
         f"{move} or add a health gate, and check event tracking: only "
@@ -226,7 +234,8 @@ _TRIGGER_FRAME = f"""
         {_split("precision", '"precision"', blocking="is_blocking")},
         signal_direction,
         cast(threshold_value as double) as threshold_value,
-        cast(suggested_threshold_value as double) as suggested_threshold_value
+        cast(suggested_threshold_value as double) as suggested_threshold_value,
+        cast(suggested_firing_rate as double) as suggested_firing_rate
     from marts.calibration_trigger_firing_rates
     order by segment = 'All' desc, trigger_id, segment, window_start
 """

@@ -87,9 +87,15 @@ PUBLISHED_MARTS: tuple[MartSpec, ...] = (
     ),
     MartSpec("trigger_firings", ("account_id", "trigger_id", "fired_on"), dates=("fired_on",)),
     MartSpec(
+        "trigger_threshold_sweep",
+        ("trigger_id", "segment", "threshold_value"),
+        fractions=("firing_rate", "precision", "base_expansion_rate"),
+        dates=("window_end",),
+    ),
+    MartSpec(
         "trigger_backtest",
         ("trigger_id", "segment", "window_start"),
-        fractions=("firing_rate", "precision", "base_expansion_rate"),
+        fractions=("firing_rate", "precision", "base_expansion_rate", "suggested_firing_rate"),
         dates=("window_end",),
     ),
     MartSpec("alert_candidates", ("dedupe_key",), dates=("fired_on",)),

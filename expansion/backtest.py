@@ -30,8 +30,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("lift", "lift"),
     ("threshold_value", "threshold"),
     ("suggested_threshold_value", "suggested"),
+    ("suggested_firing_rate", "rate_there"),
 )
-PERCENT_COLUMNS = frozenset({"firing_rate", "precision"})
+PERCENT_COLUMNS = frozenset({"firing_rate", "precision", "suggested_firing_rate"})
 
 
 def read_backtest(serving_db: Path, segment: str | None = "All") -> list[dict[str, Any]]:

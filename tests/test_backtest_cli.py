@@ -17,7 +17,7 @@ WINDOW = {
 }
 
 
-def row(trigger_id, segment, rate, precision, lift, status, suggested=None):
+def row(trigger_id, segment, rate, precision, lift, status, suggested=None, suggested_rate=None):
     return {
         "trigger_id": trigger_id,
         "segment": segment,
@@ -30,11 +30,14 @@ def row(trigger_id, segment, rate, precision, lift, status, suggested=None):
         "lift": None if lift is None else Decimal(str(lift)),
         "threshold_value": Decimal("0.8000"),
         "suggested_threshold_value": None if suggested is None else Decimal(str(suggested)),
+        "suggested_firing_rate": None if suggested_rate is None else Decimal(str(suggested_rate)),
     }
 
 
 def test_the_table_shows_ratios_as_percentages_and_lift_as_a_multiple():
-    text = format_backtest_table([row("seat_saturation", "All", 0.0443, 0.6269, 6.29, "warn_low")])
+    text = format_backtest_table(
+        [row("seat_saturation", "All", 0.0443, 0.6269, 6.29, "warn_low", 0.765, 0.0992)]
+    )
     lines = text.splitlines()
     assert lines[0] == "Trigger backtest 2026-05-26 to 2026-08-23, outcome horizon 90 days"
     assert lines[1].split() == [
@@ -48,6 +51,7 @@ def test_the_table_shows_ratios_as_percentages_and_lift_as_a_multiple():
         "lift",
         "threshold",
         "suggested",
+        "rate_there",
     ]
     assert lines[3].split() == [
         "seat_saturation",
@@ -59,14 +63,15 @@ def test_the_table_shows_ratios_as_percentages_and_lift_as_a_multiple():
         "62.7%",
         "6.29x",
         "0.8",
-        "-",
+        "0.765",
+        "9.9%",
     ]
 
 
 def test_a_trigger_without_firings_shows_dashes_not_zeros():
     silent = row("champion_promoted", "SMB", 0.0, None, None, "too_restrictive")
     text = format_backtest_table([silent])
-    assert text.splitlines()[3].split()[-4:] == ["-", "-", "0.8", "-"]
+    assert text.splitlines()[3].split()[-5:] == ["-", "-", "0.8", "-", "-"]
 
 
 def test_no_rows_explains_what_to_do():

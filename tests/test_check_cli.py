@@ -28,7 +28,7 @@ def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -
             firing_accounts // 2 as expanded_firings,
             firing_accounts / eligible_accounts as firing_rate, 0.5 as precision,
             'at_least' as signal_direction, 0.8 as threshold_value,
-            0.95 as suggested_threshold_value,
+            0.95 as suggested_threshold_value, 0.1 as suggested_firing_rate,
             segment = 'All' and eligible_accounts >= 500 as is_blocking
         from (values ('usage_ceiling', 'All', 1000, ?), ('usage_ceiling', 'SMB', 100, ?))
             as t(trigger_id, segment, eligible_accounts, firing_accounts)

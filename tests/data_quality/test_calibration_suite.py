@@ -31,7 +31,8 @@ create table marts.calibration_trigger_firing_rates (
     firings bigint, expanded_firings bigint, firing_rate decimal(10,4), precision decimal(10,4),
     lift decimal(10,4), calibration_status varchar, precision_status varchar,
     signal_direction varchar, threshold_unit varchar, threshold_value decimal(18,4),
-    suggested_threshold_value decimal(18,4), is_blocking boolean
+    suggested_threshold_value decimal(18,4), suggested_firing_rate decimal(10,4),
+    is_blocking boolean
 )
 """
 
@@ -69,6 +70,7 @@ def add_trigger(
     eligible: int = 1000,
     threshold: float = 0.8,
     suggested: float | None = None,
+    suggested_rate: float | None = None,
     firings: int | None = None,
     expanded_firings: int | None = None,
     direction: str = "at_least",
@@ -83,7 +85,7 @@ def add_trigger(
         """
         insert into marts.calibration_trigger_firing_rates values (
             date '2026-11-21', ?, ?, 'quarter', date '2026-05-26', date '2026-08-23',
-            ?, ?, ?, ?, ?, ?, null, null, null, ?, 'share', ?, ?, ?
+            ?, ?, ?, ?, ?, ?, null, null, null, ?, 'share', ?, ?, ?, ?
         )
         """,
         [
@@ -98,38 +100,44 @@ def add_trigger(
             direction,
             threshold,
             suggested,
+            suggested_rate,
             blocking,
         ],
     )
 
 
 @pytest.mark.parametrize(
-    ("firing_accounts", "suggested", "severity", "remedy"),
+    ("firing_accounts", "suggested", "suggested_rate", "severity", "remedy"),
     [
         (
             20,
             0.65,
+            0.096,
             "error",
             "lower threshold of usage_ceiling from 0.8 to 0.65 (the backtest's suggested "
-            "threshold): usage_ceiling fired for 20 of 1000 eligible accounts (2.0%)",
+            "threshold, at which it would have fired for 9.6%): usage_ceiling fired for 20 of "
+            "1000 eligible accounts (2.0%)",
         ),
-        (100, 0.8, None, None),
+        (100, 0.8, 0.1, None, None),
         (
             450,
             0.95,
+            0.11,
             "error",
             "raise threshold of usage_ceiling from 0.8 to 0.95 (the backtest's suggested "
-            "threshold), or add a health gate: usage_ceiling fired for 450 of 1000 eligible "
-            "accounts (45.0%)",
+            "threshold, at which it would have fired for 11.0%), or add a health gate: "
+            "usage_ceiling fired for 450 of 1000 eligible accounts (45.0%)",
         ),
     ],
     ids=["fires-for-2%", "fires-for-10%", "fires-for-45%"],
 )
 def test_a_trigger_firing_for_2_10_and_45_percent_is_an_error_a_pass_and_an_error(
-    firing_accounts, suggested, severity, remedy
+    firing_accounts, suggested, suggested_rate, severity, remedy
 ):
     con = warehouse()
-    add_trigger(con, "usage_ceiling", firing_accounts, suggested=suggested)
+    add_trigger(
+        con, "usage_ceiling", firing_accounts, suggested=suggested, suggested_rate=suggested_rate
+    )
 
     report = run_check(con, TRIGGER_FIRING_RATE)
 
@@ -147,14 +155,15 @@ def test_a_trigger_firing_for_2_10_and_45_percent_is_an_error_a_pass_and_an_erro
     assert errors[0].bounds.max_value == pytest.approx(0.40)
 
 
-def test_a_too_restrictive_trigger_without_a_suggestion_says_to_lower_it_by_hand():
+def test_a_too_restrictive_trigger_whose_sweep_finds_nothing_nearer_says_so():
     con = warehouse()
-    add_trigger(con, "compliance_ask", 14, eligible=773, threshold=1, suggested=None)
+    add_trigger(con, "compliance_ask", 14, eligible=773, threshold=1, suggested=1)
 
     (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
 
     assert error.failed_rows[0].remedy.startswith(
-        "lower threshold of compliance_ask from 1 by hand and re-run the backtest"
+        "lower threshold of compliance_ask below 1 (no threshold of the backtest's sweep fires "
+        "nearer the target), or check event tracking"
     )
     assert "fired for 14 of 773 eligible accounts (1.8%)" in error.failed_rows[0].remedy
 
@@ -281,7 +290,8 @@ def test_an_at_most_trigger_without_a_suggestion_is_told_to_go_below_its_thresho
     (error,) = [o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "error"]
 
     assert error.failed_rows[0].remedy.startswith(
-        "lower threshold of contract_milestone below 60, or add a health gate"
+        "lower threshold of contract_milestone below 60 (no threshold of the backtest's sweep "
+        "fires nearer the target), or add a health gate"
     )
 
 

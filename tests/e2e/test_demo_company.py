@@ -133,16 +133,25 @@ def test_at_least_30_percent_of_healthy_accounts_have_a_cross_sell_opportunity(s
     assert coverage >= 0.30
 
 
-def test_the_nightly_run_reports_every_triggers_calibration(company, serving):
-    statuses = dict(
-        serving.execute(
-            "select trigger_id, calibration_status from serving.marts.trigger_backtest"
-            " where segment = 'All'"
-        ).fetchall()
-    )
+def test_the_nightly_run_reports_every_triggers_calibration_and_suggested_threshold(
+    company, serving
+):
+    """Every trigger has a status and a suggested threshold, printed by the nightly run; the
+    suggestion's firing rate is never further from the target than the current one's."""
+    target = serving.execute(
+        "select target_value from serving.marts.calibration_bounds"
+        " where metric = 'trigger_firing_rate'"
+    ).fetchone()[0]
+    rows = serving.execute(
+        "select trigger_id, calibration_status, firing_rate, suggested_threshold_value,"
+        " suggested_firing_rate from serving.marts.trigger_backtest where segment = 'All'"
+    ).fetchall()
     report = company.first_refresh.stdout.split("Trigger backtest", 1)[-1].splitlines()
 
-    assert len(statuses) == 15
-    for trigger_id, status in statuses.items():
+    assert len(rows) == 15
+    for trigger_id, status, rate, suggested, suggested_rate in rows:
         line = next(line for line in report if line.startswith(trigger_id + " "))
         assert f" {status} " in line
+        assert suggested is not None
+        assert f" {float(suggested):g} " in line
+        assert abs(suggested_rate - target) <= abs(rate - target)

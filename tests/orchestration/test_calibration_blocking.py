@@ -45,7 +45,8 @@ def prepare_warehouse(data_dir, firing_accounts: int) -> None:
             date '2026-08-23' as window_end, 1000 as eligible_accounts, ? as firing_accounts,
             ? as firings, 50 as expanded_firings, ? / 1000 as firing_rate, 0.5 as precision,
             'at_least' as signal_direction, 0.8 as threshold_value,
-            0.95 as suggested_threshold_value, true as is_blocking
+            0.95 as suggested_threshold_value, 0.1 as suggested_firing_rate,
+            true as is_blocking
         """,
         [firing_accounts, firing_accounts, firing_accounts],
     )
