@@ -14,10 +14,10 @@ A late file, too: the usage and feature usage of a third of the accounts on day
 D-2 arrive only on night D, when D-2 is two days before the latest built day,
 inside the rebuild window.
 
-A second warehouse is built once, from scratch, as of D. Each of the seven
+A second warehouse is built once, from scratch, as of D. Each of the eight
 incremental models must hold exactly the same rows in both (EXCEPT ALL both
 ways, so duplicates count). Only the incremental models and what they read are
-built (``+readiness_gate_daily``).
+built (``+readiness_gate_daily`` and the power-user trigger's engagement).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from expansion.generator import GeneratorConfig
 
 D = dt.date(2026, 11, 21)
 NIGHTS = [D - dt.timedelta(days=2), D - dt.timedelta(days=1), D]
-SELECT = ["+readiness_gate_daily"]
+SELECT = ["+readiness_gate_daily", "+int_trigger_feature_engagement_daily"]
 LATE_DAY = D - dt.timedelta(days=2)
 LATE_FILE = [
     f"delete from raw.{table} where usage_date = ?"
@@ -50,6 +50,7 @@ INCREMENTAL_MODELS = {
     "intermediate.int_relationship_account_daily": "usage_date",
     "marts.account_health_daily": "score_date",
     "marts.readiness_gate_daily": "as_of_date",
+    "intermediate.int_trigger_feature_engagement_daily": "usage_date",
 }
 
 

@@ -3,8 +3,8 @@
     feature events since creation reach the threshold multiple of the
     account's average 30-day engagement: the account's feature events in the
     last window_value days divided by the users who had feature events in
-    them (engaged users, counted exactly by +1/-1 deltas at the ends of each
-    user's 30-day activity intervals). Averaging over engaged users, not
+    them (engaged users; int_trigger_feature_engagement_daily, built
+    incrementally). Averaging over engaged users, not
     weekly active users, keeps a large account whose tracked feature events
     are sparse from reading any new user's few events as a multiple.
 
@@ -31,6 +31,12 @@ users as (
 user_feature_usage as (
 
     select * from {{ ref('stg_product__feature_usage_daily') }}
+
+),
+
+account_engagement as (
+
+    select * from {{ ref('int_trigger_feature_engagement_daily') }}
 
 ),
 
@@ -72,138 +78,28 @@ new_users as (
 
 ),
 
-user_days as (
-
-    select
-        account_id,
-        user_id,
-        usage_date,
-        {{ trigger_day_number('usage_date') }} as day_number,
-        sum(events) as events
-    from user_feature_usage
-    group by
-        account_id,
-        user_id,
-        usage_date
-
-),
-
-user_use_intervals as (
-
-    select
-        account_id,
-        day_number,
-        lead(day_number) over (
-            partition by account_id, user_id order by day_number
-        ) as next_use_day_number
-    from user_days
-
-),
-
-engaged_user_deltas as (
-
-    select
-        account_id,
-        day_number,
-        1 as engaged_delta
-    from user_use_intervals
-
-    union all
-
-    select
-        account_id,
-        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
-        -1 as engaged_delta
-    from user_use_intervals
-
-),
-
-engaged_deltas_per_day as (
-
-    select
-        account_id,
-        day_number,
-        sum(engaged_delta) as engaged_delta
-    from engaged_user_deltas
-    group by
-        account_id,
-        day_number
-
-),
-
-engaged_users as (
-
-    select
-        account_id,
-        day_number,
-        sum(engaged_delta) over (
-            partition by account_id order by day_number
-            rows between unbounded preceding and current row
-        ) as engaged_users_30d
-    from engaged_deltas_per_day
-
-),
-
-account_days as (
-
-    select
-        account_id,
-        usage_date,
-        day_number,
-        sum(events) as events
-    from user_days
-    group by
-        account_id,
-        usage_date,
-        day_number
-
-),
-
-account_events as (
-
-    select
-        account_id,
-        usage_date,
-        day_number,
-        sum(events) over (
-            partition by account_id order by day_number
-            range between {{ window_days - 1 }} preceding and current row
-        ) as feature_events_30d
-    from account_days
-
-),
-
-account_average as (
-
-    select
-        account_events.account_id,
-        account_events.usage_date,
-        account_events.feature_events_30d,
-        engaged_users.engaged_users_30d
-    from account_events
-    inner join engaged_users
-        on
-            account_events.account_id = engaged_users.account_id
-            and account_events.day_number = engaged_users.day_number
-
-),
-
 new_user_days as (
 
     select
-        user_days.account_id,
-        user_days.user_id,
-        user_days.usage_date,
-        user_days.day_number,
-        user_days.events
-    from user_days
+        user_feature_usage.account_id,
+        user_feature_usage.user_id,
+        user_feature_usage.usage_date,
+        {{ trigger_day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
+        sum(user_feature_usage.events) as events
+    from user_feature_usage
     inner join new_users
         on
-            user_days.user_id = new_users.user_id
-            and user_days.account_id = new_users.account_id
+            user_feature_usage.user_id = new_users.user_id
+            and user_feature_usage.account_id = new_users.account_id
     where
-        user_days.day_number >= new_users.created_day_number
-        and user_days.day_number < new_users.created_day_number + {{ window_days }}
+        {{ trigger_day_number('user_feature_usage.usage_date') }}
+        >= new_users.created_day_number
+        and {{ trigger_day_number('user_feature_usage.usage_date') }}
+        < new_users.created_day_number + {{ window_days }}
+    group by
+        user_feature_usage.account_id,
+        user_feature_usage.user_id,
+        user_feature_usage.usage_date
 
 ),
 
@@ -230,16 +126,16 @@ multiples as (
         max(
             cast(new_user_events_to_date.events_since_created as decimal(18, 4))
             / (
-                cast(account_average.feature_events_30d as decimal(18, 4))
-                / account_average.engaged_users_30d
+                cast(account_engagement.feature_events as decimal(18, 4))
+                / account_engagement.engaged_users
             )
         ) as engagement_multiple
     from new_user_events_to_date
-    inner join account_average
+    inner join account_engagement
         on
-            new_user_events_to_date.account_id = account_average.account_id
-            and new_user_events_to_date.usage_date = account_average.usage_date
-    where account_average.engaged_users_30d > 0 and account_average.feature_events_30d > 0
+            new_user_events_to_date.account_id = account_engagement.account_id
+            and new_user_events_to_date.usage_date = account_engagement.usage_date
+    where account_engagement.engaged_users > 0 and account_engagement.feature_events > 0
     group by
         new_user_events_to_date.account_id,
         new_user_events_to_date.usage_date
