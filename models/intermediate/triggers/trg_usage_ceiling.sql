@@ -13,10 +13,10 @@
     "80% of the limit" can only be reached by being at the limit, and a limit
     of 1 (Platform Starter's one environment) is met by any account that uses
     the product at all. The signal is the highest ratio among the limits that
-    qualify. One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds; which
-    limits qualify and the recent lows depend on the threshold, so the
-    windows are partitioned by it.
+    qualify. The recent lows are taken over every usage day of a limit,
+    once, whatever the threshold; qualifying and reaching are decided per
+    threshold. One row per account, threshold (trigger_thresholds) and
+    usage day where the condition holds.
 -#}
 {%- set recent_days = trigger_setting('usage_ceiling', 'cooldown_days', 30) %}
 
@@ -34,112 +34,85 @@ thresholds as (
 
 ),
 
--- ratios of the limits large enough to signal (null otherwise)
-signalling_ratios as (
-
-    select
-        usage.account_id,
-        usage.usage_date,
-        usage.day_number,
-        thresholds.threshold_value,
-        thresholds.evaluated_from,
-        thresholds.evaluated_through,
-        case
-            when usage.limit_events_monthly * (1 - thresholds.threshold_value) >= 1
-                then usage.events_limit_ratio
-        end as events_ratio,
-        case
-            when usage.limit_integrations * (1 - thresholds.threshold_value) >= 1
-                then usage.integrations_limit_ratio
-        end as integrations_ratio,
-        case
-            when usage.limit_environments * (1 - thresholds.threshold_value) >= 1
-                then usage.environments_limit_ratio
-        end as environments_ratio,
-        case
-            when usage.limit_storage_gb * (1 - thresholds.threshold_value) >= 1
-                then usage.storage_limit_ratio
-        end as storage_ratio
-    from usage
-    cross join thresholds
-    -- the recent_days before evaluated_from too: the lows of its first days
-    where
-        usage.day_number >= {{ trigger_day_number('thresholds.evaluated_from') }} - {{ recent_days }}  -- noqa: LT05
-        and usage.usage_date <= thresholds.evaluated_through
-
-),
-
 -- the lowest ratio of each limit on the usage days of the last recent_days days
 recent_lows as (
 
     select
         account_id,
         usage_date,
-        threshold_value,
-        evaluated_from,
-        evaluated_through,
-        events_ratio,
-        integrations_ratio,
-        environments_ratio,
-        storage_ratio,
-        min(events_ratio) over (
-            partition by account_id, threshold_value order by day_number
+        limit_events_monthly,
+        limit_integrations,
+        limit_environments,
+        limit_storage_gb,
+        events_limit_ratio,
+        integrations_limit_ratio,
+        environments_limit_ratio,
+        storage_limit_ratio,
+        min(events_limit_ratio) over (
+            partition by account_id order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as events_recent_low,
-        min(integrations_ratio) over (
-            partition by account_id, threshold_value order by day_number
+        min(integrations_limit_ratio) over (
+            partition by account_id order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as integrations_recent_low,
-        min(environments_ratio) over (
-            partition by account_id, threshold_value order by day_number
+        min(environments_limit_ratio) over (
+            partition by account_id order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as environments_recent_low,
-        min(storage_ratio) over (
-            partition by account_id, threshold_value order by day_number
+        min(storage_limit_ratio) over (
+            partition by account_id order by day_number
             range between {{ recent_days }} preceding and 1 preceding
         ) as storage_recent_low
-    from signalling_ratios
+    from usage
 
 ),
 
--- per limit: the ratio when it reached the threshold after being below it, else 0
+-- per limit and threshold: the ratio when the limit is large enough to signal
+-- and the ratio reached the threshold after being below it, else 0
 reached as (
 
     select
         recent_lows.account_id,
         recent_lows.usage_date,
-        recent_lows.threshold_value,
-        recent_lows.evaluated_from,
-        recent_lows.evaluated_through,
+        thresholds.threshold_value,
         case
             when
-                recent_lows.events_ratio >= recent_lows.threshold_value
-                and recent_lows.events_recent_low < recent_lows.threshold_value
-                then recent_lows.events_ratio
+                recent_lows.limit_events_monthly * (1 - thresholds.threshold_value) >= 1
+                and recent_lows.events_limit_ratio >= thresholds.threshold_value
+                and recent_lows.events_recent_low < thresholds.threshold_value
+                then recent_lows.events_limit_ratio
             else 0
         end as events_reached,
         case
             when
-                recent_lows.integrations_ratio >= recent_lows.threshold_value
-                and recent_lows.integrations_recent_low < recent_lows.threshold_value
-                then recent_lows.integrations_ratio
+                recent_lows.limit_integrations * (1 - thresholds.threshold_value) >= 1
+                and recent_lows.integrations_limit_ratio >= thresholds.threshold_value
+                and recent_lows.integrations_recent_low < thresholds.threshold_value
+                then recent_lows.integrations_limit_ratio
             else 0
         end as integrations_reached,
         case
             when
-                recent_lows.environments_ratio >= recent_lows.threshold_value
-                and recent_lows.environments_recent_low < recent_lows.threshold_value
-                then recent_lows.environments_ratio
+                recent_lows.limit_environments * (1 - thresholds.threshold_value) >= 1
+                and recent_lows.environments_limit_ratio >= thresholds.threshold_value
+                and recent_lows.environments_recent_low < thresholds.threshold_value
+                then recent_lows.environments_limit_ratio
             else 0
         end as environments_reached,
         case
             when
-                recent_lows.storage_ratio >= recent_lows.threshold_value
-                and recent_lows.storage_recent_low < recent_lows.threshold_value
-                then recent_lows.storage_ratio
+                recent_lows.limit_storage_gb * (1 - thresholds.threshold_value) >= 1
+                and recent_lows.storage_limit_ratio >= thresholds.threshold_value
+                and recent_lows.storage_recent_low < thresholds.threshold_value
+                then recent_lows.storage_limit_ratio
             else 0
         end as storage_reached
     from recent_lows
+    cross join thresholds
+    where
+        recent_lows.usage_date
+        between thresholds.evaluated_from and thresholds.evaluated_through
 
 ),
 
@@ -149,8 +122,6 @@ limit_ratios as (
         account_id,
         usage_date,
         threshold_value,
-        evaluated_from,
-        evaluated_through,
         greatest(
             events_reached, integrations_reached, environments_reached, storage_reached
         ) as highest_limit_ratio
@@ -166,10 +137,7 @@ final as (
         cast(limit_ratios.highest_limit_ratio as decimal(18, 4)) as signal_value,
         limit_ratios.threshold_value
     from limit_ratios
-    where
-        limit_ratios.highest_limit_ratio >= limit_ratios.threshold_value
-        and limit_ratios.usage_date
-        between limit_ratios.evaluated_from and limit_ratios.evaluated_through
+    where limit_ratios.highest_limit_ratio >= limit_ratios.threshold_value
 
 )
 
