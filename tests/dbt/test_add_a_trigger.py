@@ -123,6 +123,19 @@ def _expected_firings(usage: list[tuple[str, dt.date, int]], threshold: float) -
     return firings
 
 
+USAGE_QUERY = (
+    "select account_id, usage_date, api_calls from intermediate.int_product_usage_account_daily"
+)
+
+
+def _query(warehouse: Path, sql: str, parameters: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse))
+    try:
+        return con.execute(sql, parameters or []).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     root = tmp_path_factory.mktemp("add_a_trigger")
@@ -175,18 +188,12 @@ def test_the_new_trigger_fires_on_its_rising_edges_with_the_cooldown(
     built_copy: tuple[Path, int],
 ) -> None:
     warehouse, threshold = built_copy
-    con = duckdb.connect(str(warehouse))
-    try:
-        usage = con.execute(
-            "select account_id, usage_date, api_calls"
-            " from intermediate.int_product_usage_account_daily"
-        ).fetchall()
-        fired = con.execute(
-            "select account_id, fired_on, signal_value, threshold_value"
-            " from marts.trigger_firings where trigger_id = 'api_burst'"
-        ).fetchall()
-    finally:
-        con.close()
+    usage = _query(warehouse, USAGE_QUERY)
+    fired = _query(
+        warehouse,
+        "select account_id, fired_on, signal_value, threshold_value"
+        " from marts.trigger_firings where trigger_id = 'api_burst'",
+    )
     expected = _expected_firings(usage, threshold)
     assert expected, "the threshold must let the new trigger fire at least once"
     assert {(account_id, fired_on) for account_id, fired_on, _, _ in fired} == expected
@@ -203,21 +210,16 @@ def test_the_new_trigger_is_swept_at_the_candidate_thresholds(
     rising edges at the candidate up to that day."""
     warehouse, threshold = built_copy
     candidate = Decimal(threshold) * Decimal("0.8")
-    con = duckdb.connect(str(warehouse))
-    try:
-        usage = con.execute(
-            "select account_id, usage_date, api_calls"
-            " from intermediate.int_product_usage_account_daily"
-        ).fetchall()
-        fired = con.execute(
-            "select account_id, fired_on from intermediate.int_trigger_threshold_firings"
-            " where trigger_id = 'api_burst' and threshold_value = ? and not is_current_threshold",
-            [candidate],
-        ).fetchall()
-    finally:
-        con.close()
+    usage = _query(warehouse, USAGE_QUERY)
+    fired = _query(
+        warehouse,
+        "select account_id, fired_on from intermediate.int_trigger_threshold_firings"
+        " where trigger_id = 'api_burst' and threshold_value = ? and not is_current_threshold",
+        [candidate],
+    )
     window_end = max(day for _, day, _ in usage) - dt.timedelta(days=90)
     usage_to_window_end = [row for row in usage if row[1] <= window_end]
     expected = _expected_firings(usage_to_window_end, candidate)
+    assert expected, "the candidate must fire at least once"
     assert expected != _expected_firings(usage_to_window_end, threshold), "must differ"
     assert set(fired) == expected
