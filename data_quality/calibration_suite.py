@@ -104,7 +104,7 @@ def _past(verb: str, current: Any) -> str:
 
 
 def _suggested_move(verb: str, row: Mapping[str, Any]) -> str:
-    """ "raise threshold of X from 2 to 3 (the backtest's suggested threshold, ...)"."""
+    """The move to the suggested threshold, e.g. "raise threshold of X from 2 to 3 (...)"."""
     rate = row.get("suggested_firing_rate")
     at_rate = f", at which it would have fired for {rate:.1%}" if rate is not None else ""
     return (
