@@ -141,9 +141,10 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
             f"{trigger} {_past(looser, current)}"
         )
     verb = tighter if _breach(rate, bounds) == "high" else looser
+    moves = _suggestion_moves(verb, row)
     move = (
         _suggested_move(verb, row)
-        if _suggestion_moves(verb, row)
+        if moves
         else (
             f"{verb} threshold of {trigger} {_past(verb, current)} "
             "(no threshold of the backtest's sweep fires nearer the target)"
@@ -151,7 +152,7 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     )
     if verb == tighter:
         return f"{move}, or add a health gate: {fact}"
-    if _suggestion_moves(verb, row):
+    if moves:
         return f"{move}: {fact}"
     return f"{move}, or check event tracking: {fact}"
 

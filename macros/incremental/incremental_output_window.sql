@@ -11,7 +11,11 @@
                          `with_as_of=false`: a model that reads only
                          incremental tables already cut at the as-of date
                          (account_health_daily) needs no upper bound, and
-                         without it takes no ref to stg_product__usage_daily.
+                         without it takes no ref to stg_product__usage_daily;
+      first_read_date    with `read_back_days`: first_output_date minus
+                         that many days, where a model with trailing
+                         windows starts reading its inputs so the windows
+                         of its first output day are complete.
 
     Use it once per model and cross join the CTE where the output is
     filtered:
@@ -24,13 +28,11 @@
 
     The model keeps `incremental_strategy='delete+insert'` with a unique_key
     that covers whole days of output (the date column, alone or with the
-    entity), so the window's days are replaced. A model with trailing
-    windows reads its inputs from further back than first_output_date
-    (see int_product_usage_account_daily's processing_window).
+    entity), so the window's days are replaced.
 
     Portable: max() over the table, dbt.dateadd, no subquery in a join.
 #}
-{% macro incremental_output_window(date_column, rebuild_days, with_as_of=true) -%}
+{% macro incremental_output_window(date_column, rebuild_days, with_as_of=true, read_back_days=none) -%}
     {%- set one_row_inputs = [] -%}
     {%- if with_as_of -%}
         {%- do one_row_inputs.append('(select ' ~ as_of_date() ~ ' as as_of_date) as as_of') -%}
@@ -39,16 +41,20 @@
         {%- do one_row_inputs.append(
             '(select max(' ~ date_column ~ ') as latest_built_date from ' ~ this ~ ') as latest_built'
         ) -%}
-    {%- endif -%}
-    select
-        {% if is_incremental() -%}
+        {%- set first_output_date -%}
             coalesce(
                 cast({{ dbt.dateadd('day', -rebuild_days, 'latest_built.latest_built_date') }} as date),
                 cast('1900-01-01' as date)
             )
-        {%- else -%}
-            cast('1900-01-01' as date)
-        {%- endif %} as first_output_date
+        {%- endset -%}
+    {%- else -%}
+        {%- set first_output_date = "cast('1900-01-01' as date)" -%}
+    {%- endif %}
+    select
+        {{ first_output_date }} as first_output_date
+        {%- if read_back_days is not none %},
+        cast({{ dbt.dateadd('day', -read_back_days, first_output_date) }} as date) as first_read_date
+        {%- endif %}
         {%- if with_as_of %},
         as_of.as_of_date as last_output_date
         {%- endif %}

@@ -85,20 +85,7 @@ fx_rates as (
 
 output_window as (
 
-    {{ incremental_output_window('usage_date', rebuild_days=3) }}
-
-),
-
-processing_window as (
-
-    select
-        first_output_date,
-        last_output_date,
-        cast(
-            {{ dbt.dateadd('day', -history_days, 'first_output_date') }} as date
-        ) as first_read_date
-
-    from output_window
+    {{ incremental_output_window('usage_date', rebuild_days=3, read_back_days=history_days) }}
 
 ),
 
@@ -127,10 +114,10 @@ usage_days as (
         usage_daily.environments
 
     from usage_daily
-    cross join processing_window
+    cross join output_window
     where
-        usage_daily.usage_date >= processing_window.first_read_date
-        and usage_daily.usage_date <= processing_window.last_output_date
+        usage_daily.usage_date >= output_window.first_read_date
+        and usage_daily.usage_date <= output_window.last_output_date
 
 ),
 
@@ -260,10 +247,10 @@ feature_use_intervals as (
         ) as next_use_day_number
 
     from feature_usage
-    cross join processing_window
+    cross join output_window
     where
-        feature_usage.usage_date >= processing_window.first_read_date
-        and feature_usage.usage_date <= processing_window.last_output_date
+        feature_usage.usage_date >= output_window.first_read_date
+        and feature_usage.usage_date <= output_window.last_output_date
 
 ),
 
@@ -280,10 +267,10 @@ department_use_intervals as (
         ) as next_use_day_number
 
     from department_usage
-    cross join processing_window
+    cross join output_window
     where
-        department_usage.usage_date >= processing_window.first_read_date
-        and department_usage.usage_date <= processing_window.last_output_date
+        department_usage.usage_date >= output_window.first_read_date
+        and department_usage.usage_date <= output_window.last_output_date
 
 ),
 
@@ -296,8 +283,8 @@ users_created as (
         ) }} as day_number
 
     from users
-    cross join processing_window
-    where cast(users.created_at as date) <= processing_window.last_output_date
+    cross join output_window
+    where cast(users.created_at as date) <= output_window.last_output_date
 
 ),
 

@@ -7,11 +7,11 @@
     night): the union of the trigger models (macro union_trigger_models,
     which finds them in `graph`).
 
-    Thresholds (macro trigger_thresholds): the registry's current one over
-    the whole history (is_current_threshold; trigger_firings and the alerts
-    read only these rows) and the backtest's sweep candidates from their
-    evaluated_from day, shortly before the backtest window, through its
-    last day.
+    Thresholds: each trigger model evaluates the rows of macro
+    trigger_thresholds - the registry's current one over the whole history
+    (is_current_threshold here; trigger_firings and the alerts read only
+    these rows) and the backtest's sweep candidates over the days from
+    shortly before the backtest window through its last day.
 
     A table, rebuilt whole each night: the trigger models are windowed views
     over the history, so a date filter here would not make a night cheaper,
@@ -49,12 +49,6 @@ registry as (
 
 ),
 
-thresholds as (
-
-    {{ trigger_thresholds() }}
-
-),
-
 evaluations as (
 
     {{ union_trigger_models() }}
@@ -75,20 +69,15 @@ final as (
         evaluations.evaluated_on,
         evaluations.signal_value,
         evaluations.threshold_value,
-        thresholds.is_current_threshold
+        evaluations.threshold_value = cast(registry.threshold_value as decimal(18, 4))
+            as is_current_threshold
     from evaluations
     inner join registry
         on evaluations.trigger_id = registry.trigger_id
-    inner join thresholds
-        on
-            evaluations.trigger_id = thresholds.trigger_id
-            and evaluations.threshold_value = thresholds.threshold_value
     cross join as_of
     where
         registry.is_enabled
         and evaluations.evaluated_on <= as_of.as_of_date
-        and evaluations.evaluated_on
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -34,19 +34,7 @@ user_feature_usage as (
 
 output_window as (
 
-    {{ incremental_output_window('usage_date', rebuild_days=3) }}
-
-),
-
-processing_window as (
-
-    select
-        first_output_date,
-        last_output_date,
-        cast(
-            {{ dbt.dateadd('day', 1 - window_days, 'first_output_date') }} as date
-        ) as first_read_date
-    from output_window
+    {{ incremental_output_window('usage_date', rebuild_days=3, read_back_days=window_days - 1) }}
 
 ),
 
@@ -59,10 +47,10 @@ user_days as (
         {{ trigger_day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
         sum(user_feature_usage.events) as events
     from user_feature_usage
-    cross join processing_window
+    cross join output_window
     where
-        user_feature_usage.usage_date >= processing_window.first_read_date
-        and user_feature_usage.usage_date <= processing_window.last_output_date
+        user_feature_usage.usage_date >= output_window.first_read_date
+        and user_feature_usage.usage_date <= output_window.last_output_date
     group by
         user_feature_usage.account_id,
         user_feature_usage.user_id,
@@ -167,8 +155,8 @@ final as (
         on
             account_events.account_id = engaged_users.account_id
             and account_events.day_number = engaged_users.day_number
-    cross join processing_window
-    where account_events.usage_date >= processing_window.first_output_date
+    cross join output_window
+    where account_events.usage_date >= output_window.first_output_date
 
 )
 

@@ -6,8 +6,8 @@
     same trigger, at the same threshold, on the same account. trigger_firings
     keeps the current threshold's; trigger_threshold_sweep counts them all.
 
-    Rising edges: gaps and islands - day_number minus row_number is constant
-    over a run of consecutive days; the run's first day is the edge.
+    Rising edges: a day whose previous evaluation day (at the same
+    threshold) is not the day before - the first day of a run.
 
     Cooldown, set-based: "fire unless the previous firing is less than
     cooldown_days ago" is a greedy chain (an edge suppressed by the cooldown
@@ -61,7 +61,7 @@ numbered_days as (
 
 ),
 
-islands as (
+previous_days as (
 
     select
         account_id,
@@ -71,46 +71,31 @@ islands as (
         threshold_value,
         is_current_threshold,
         day_number,
-        day_number - row_number() over (
+        lag(day_number) over (
             partition by account_id, trigger_id, threshold_value order by day_number
-        ) as island_id
+        ) as previous_day_number
     from numbered_days
-
-),
-
-island_days_ranked as (
-
-    select
-        account_id,
-        trigger_id,
-        evaluated_on,
-        signal_value,
-        threshold_value,
-        is_current_threshold,
-        day_number,
-        row_number() over (
-            partition by account_id, trigger_id, threshold_value, island_id order by day_number
-        ) as day_in_island
-    from islands
 
 ),
 
 edges as (
 
     select
-        island_days_ranked.account_id,
-        island_days_ranked.trigger_id,
-        island_days_ranked.evaluated_on as edge_on,
-        island_days_ranked.day_number as edge_day,
-        island_days_ranked.signal_value,
-        island_days_ranked.threshold_value,
-        island_days_ranked.is_current_threshold,
+        previous_days.account_id,
+        previous_days.trigger_id,
+        previous_days.evaluated_on as edge_on,
+        previous_days.day_number as edge_day,
+        previous_days.signal_value,
+        previous_days.threshold_value,
+        previous_days.is_current_threshold,
         coalesce(registry.cooldown_days, alert_policy.default_cooldown_days) as cooldown_days
-    from island_days_ranked
+    from previous_days
     inner join registry
-        on island_days_ranked.trigger_id = registry.trigger_id
+        on previous_days.trigger_id = registry.trigger_id
     cross join alert_policy
-    where island_days_ranked.day_in_island = 1
+    where
+        previous_days.previous_day_number is null
+        or previous_days.previous_day_number < previous_days.day_number - 1
 
 ),
 
