@@ -87,8 +87,8 @@ def read_holder(lock_file: Path) -> LockHolder:
     )
 
 
-_held: dict[Path, tuple[int, int]] = {}
-"""Locks this process holds: lock file -> (file descriptor, nesting depth)."""
+_held: set[Path] = set()
+"""The lock files this process holds."""
 
 
 @contextmanager
@@ -96,26 +96,21 @@ def hold_refresh_lock(data_dir: Path, wait_seconds: float = 0.0) -> Iterator[Pat
     """Hold ``data_dir``'s refresh lock for the block; yields the lock file's path.
 
     Raises :class:`RefreshAlreadyRunning` when another process still holds it
-    after ``wait_seconds``. Creates ``data_dir`` when it does not exist yet.
+    after ``wait_seconds``. Creates ``data_dir`` when it does not exist yet. Inside
+    a block that already holds it (in this process), it is a no-op.
     """
     lock_file = (Path(data_dir) / LOCK_FILE_NAME).resolve()
     if lock_file in _held:
-        fd, depth = _held[lock_file]
-        _held[lock_file] = (fd, depth + 1)
-        try:
-            yield lock_file
-        finally:
-            fd, depth = _held[lock_file]
-            _held[lock_file] = (fd, depth - 1)
+        yield lock_file
         return
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = _acquire(lock_file, wait_seconds)
-    _held[lock_file] = (fd, 1)
+    _held.add(lock_file)
     try:
         _record_holder(fd)
         yield lock_file
     finally:
-        del _held[lock_file]
+        _held.discard(lock_file)
         os.ftruncate(fd, 0)  # nobody holds it any more; the kernel drops the flock on close
         os.close(fd)
 
