@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Literal
 
 Severity = Literal["warn", "error"]
@@ -17,11 +18,21 @@ class Bound:
     """A bound read at run time from the bounds seed (``seeds.calibration_bounds``).
 
     Used as an expectation kwarg value (``{"min_value": Bound("trigger_firing_rate",
-    "error_min")}``) so that thresholds stay data that RevOps edits, never Python.
+    "error_min")}``) or a frame parameter (``params=(Bound("segment_nrr",
+    "sample_size"),)``) so that thresholds stay data that RevOps edits, never Python.
     """
 
     metric: str
     column: str
+
+
+class RunValue(Enum):
+    """A frame parameter known only when the check runs (resolved by ``run_check``)."""
+
+    AS_OF_DATE = "as_of_date"
+    """The night's as-of date when the run pins one (``--as-of``), else null."""
+    TODAY = "today"
+    """Today's date (UTC) when the check runs."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ class QualityCheck:
     """A query over the warehouse returning the (small, pre-aggregated) frame to validate."""
     expectations: tuple[Expectation, ...]
     params: tuple[Any, ...] = field(default=())
+    """Values bound to the frame's ``?`` placeholders; a :class:`Bound` or a
+    :class:`RunValue` is resolved when the check runs."""
     subject_column: str | None = None
     """A column naming what each frame row is about (unique per row): GE then reports
     which rows failed, and each failing row gets its own remedy."""

@@ -5,7 +5,11 @@ null keys, fractions outside 0-1, scores outside 0-100, and dates after the
 as-of date (``marts.dim_accounts.as_of_date``). The two daily marts are checked
 on their most recent days only, like their dbt key tests. NRR is checked row by
 row against the ``segment_nrr`` bounds of ``seeds.calibration_bounds`` (0-3),
-so a breach names the segment and month.
+so a breach names the segment, the month and the cohort size. A ratio over a
+tiny cohort is not a data error - one account that grew fourfold makes a
+cohort of two show an NRR above 3 - so the breach blocks publishing only on a
+cohort of at least the bounds' ``sample_size`` accounts (30); on a smaller one
+it warns. (The dbt tests of ``segment_nrr`` check its identities, not its range.)
 
 Identifiers below are constants of this module (never data), so the SQL is
 assembled from them.
@@ -18,6 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from data_quality.checks import Bound, Bounds, Expectation, QualityCheck
+
+NRR_SAMPLE_SIZE = Bound("segment_nrr", "sample_size")
+"""The fewest cohort accounts on which an NRR outside the bounds blocks publishing."""
 
 RECENT_DAYS = 7
 """Days of the large daily marts re-checked each night (dbt's ``large_model_test_days``)."""
@@ -213,44 +220,92 @@ def integrity_check(spec: MartSpec) -> QualityCheck:
     )
 
 
+def _nrr_figures(row: Mapping[str, Any]) -> str:
+    accounts = row["cohort_accounts"]
+    return (
+        f"{row['segment']} NRR for the 12 months to {row['month_end_date']} is "
+        f"{row['nrr_observed']:.2f} (ARR {row['ending_arr_usd']:,.0f} now / "
+        f"{row['starting_arr_usd']:,.0f} then) over a cohort of {accounts:,} "
+        f"account{'' if accounts == 1 else 's'}"
+    )
+
+
 def nrr_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     return (
-        f"check the subscription export and int_nrr_cohort_accounts: {row['segment']} NRR for "
-        f"the 12 months to {row['month_end_date']} is {row['nrr']:.2f} "
-        f"(ARR {row['ending_arr_usd']:,.0f} now / {row['starting_arr_usd']:,.0f} then), "
-        f"outside {bounds.describe(as_percent=False)}"
+        f"{_nrr_figures(row)}, outside {bounds.describe(as_percent=False)}: on a cohort this "
+        "large that is a data error (ARR units, or a broken cohort): check the subscription "
+        "export and int_nrr_cohort_accounts"
+    )
+
+
+def small_cohort_nrr_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+    return (
+        f"{_nrr_figures(row)}, outside {bounds.describe(as_percent=False)}, and the cohort is "
+        f"smaller than the {row['sample_size']:,.0f} accounts (calibration_bounds.sample_size) "
+        "on which that would be a data error: one account's expansion moves a ratio this "
+        "much. Nothing to fix unless that account's ARR is wrong"
+    )
+
+
+def _nrr_expectation(column: str, severity: str, remedy: str, row_remedy) -> Expectation:
+    return Expectation(
+        "ExpectColumnValuesToBeBetween",
+        {
+            "column": column,
+            "min_value": Bound("segment_nrr", "error_min"),
+            "max_value": Bound("segment_nrr", "error_max"),
+        },
+        severity,  # type: ignore[arg-type]
+        remedy,
+        row_remedy=row_remedy,
+        bounds_as_percent=False,
     )
 
 
 SEGMENT_NRR_RANGE = QualityCheck(
     name="mart_segment_nrr_range",
     asset=("marts", "segment_nrr"),
-    description="Every segment's trailing-12-month NRR within the segment_nrr bounds (0-3).",
+    description=(
+        "Every segment's trailing-12-month NRR within the segment_nrr bounds (0-3): an error "
+        "on a cohort of at least sample_size accounts (30), a warning on a smaller one."
+    ),
     frame_sql="""
+        with nrr as (
+            select
+                segment || ' · ' || cast(month_end_date as varchar) as subject,
+                segment,
+                month_end_date,
+                cohort_accounts,
+                coalesce(cast(? as double), 0) as sample_size,
+                cast(nrr as double) as nrr_observed,
+                cast(starting_arr_usd as double) as starting_arr_usd,
+                cast(ending_arr_usd as double) as ending_arr_usd
+            from marts.segment_nrr
+        )
         select
-            segment || ' · ' || cast(month_end_date as varchar) as subject,
-            segment,
-            month_end_date,
-            cast(nrr as double) as nrr,
-            cast(starting_arr_usd as double) as starting_arr_usd,
-            cast(ending_arr_usd as double) as ending_arr_usd
-        from marts.segment_nrr
+            *,
+            case when cohort_accounts >= sample_size then nrr_observed end as nrr,
+            case when cohort_accounts < sample_size then nrr_observed end as nrr_small_cohort
+        from nrr
         order by segment, month_end_date
     """,
+    params=(NRR_SAMPLE_SIZE,),
     subject_column="subject",
     requires=("marts.segment_nrr",),
     expectations=(
-        Expectation(
-            "ExpectColumnValuesToBeBetween",
-            {
-                "column": "nrr",
-                "min_value": Bound("segment_nrr", "error_min"),
-                "max_value": Bound("segment_nrr", "error_max"),
-            },
+        _nrr_expectation(
+            "nrr",
             "error",
-            "An NRR outside 0-3 is a data error: check the subscription export.",
-            row_remedy=nrr_remedy,
-            bounds_as_percent=False,
+            "An NRR outside 0-3 on a cohort of at least sample_size accounts is a data error: "
+            "check the subscription export.",
+            nrr_remedy,
+        ),
+        _nrr_expectation(
+            "nrr_small_cohort",
+            "warn",
+            "An NRR outside 0-3 on a cohort smaller than sample_size accounts: one account "
+            "moves the ratio that much; not a data error.",
+            small_cohort_nrr_remedy,
         ),
     ),
 )

@@ -12,6 +12,7 @@ that failed; each of those rows gets its own remedy.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import math
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ from data_quality.checks import (
     ExpectationOutcome,
     QualityCheck,
     RowOutcome,
+    RunValue,
 )
 
 BOUNDS_RELATION = "seeds.calibration_bounds"
@@ -75,21 +77,43 @@ def read_bounds(con: duckdb.DuckDBPyConnection, relation: str = BOUNDS_RELATION)
     return values
 
 
+def _bound_value(bound: Bound, bounds: BoundValues | None) -> Any:
+    if bounds is None:
+        raise ValueError("this check reads bounds, but none were loaded")
+    if (bound.metric, bound.column) not in bounds:
+        raise KeyError(f"the bounds seed has no {bound.column!r} for metric {bound.metric!r}")
+    return bounds[(bound.metric, bound.column)]
+
+
+def frame_params(
+    check: QualityCheck,
+    bounds: BoundValues | None,
+    as_of: dt.date | None,
+    today: dt.date | None = None,
+) -> list[Any]:
+    """The check's frame parameters with every :class:`Bound` and :class:`RunValue` resolved."""
+    run_values = {
+        RunValue.AS_OF_DATE: as_of,
+        RunValue.TODAY: today or dt.datetime.now(dt.UTC).date(),
+    }
+    resolved = []
+    for value in check.params:
+        if isinstance(value, Bound):
+            value = _bound_value(value, bounds)
+        elif isinstance(value, RunValue):
+            value = run_values[value]
+        resolved.append(value)
+    return resolved
+
+
 def resolve(spec: Expectation, bounds: BoundValues | None) -> Expectation:
     """The expectation with every :class:`Bound` replaced by its value from the seed."""
     if not any(isinstance(v, Bound) for v in spec.kwargs.values()):
         return spec
-    if bounds is None:
-        raise ValueError("this check reads bounds, but none were loaded")
-    kwargs = {}
-    for key, value in spec.kwargs.items():
-        if isinstance(value, Bound):
-            if (value.metric, value.column) not in bounds:
-                raise KeyError(
-                    f"the bounds seed has no {value.column!r} for metric {value.metric!r}"
-                )
-            value = bounds[(value.metric, value.column)]
-        kwargs[key] = value
+    kwargs = {
+        key: _bound_value(value, bounds) if isinstance(value, Bound) else value
+        for key, value in spec.kwargs.items()
+    }
     return replace(spec, kwargs=kwargs)
 
 
@@ -113,15 +137,18 @@ def run_check(
     con: duckdb.DuckDBPyConnection,
     check: QualityCheck,
     bounds_relation: str = BOUNDS_RELATION,
+    as_of: dt.date | None = None,
 ) -> CheckReport:
+    """Evaluate ``check``; ``as_of`` is the night's pinned as-of date (None when unpinned)."""
     missing = tuple(r for r in check.requires if not relation_exists(con, r))
     if missing:
         return CheckReport(check=check, rows_inspected=0, outcomes=(), missing=missing)
-    frame = con.execute(check.frame_sql, list(check.params)).df()
     needs_bounds = any(
-        isinstance(v, Bound) for spec in check.expectations for v in spec.kwargs.values()
+        isinstance(v, Bound)
+        for v in (*check.params, *(v for spec in check.expectations for v in spec.kwargs.values()))
     )
     bounds = read_bounds(con, bounds_relation) if needs_bounds else None
+    frame = con.execute(check.frame_sql, frame_params(check, bounds, as_of)).df()
     specs = {i: resolve(spec, bounds) for i, spec in enumerate(check.expectations)}
     evaluated = {i: spec for i, spec in specs.items() if not _has_no_bound(spec)}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -24,6 +23,16 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be a positive whole number")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must not be negative")
     return value
 
 
@@ -61,11 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--landing", type=Path, required=True)
     refresh.add_argument("--data-dir", type=Path, required=True)
     refresh.add_argument("--as-of", type=_date, default=None)
+    _add_wait_argument(refresh)
 
     demo = commands.add_parser("demo", help="generate the demo company and refresh it")
     demo.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
     demo.add_argument("--accounts", type=_positive_int, default=defaults.accounts)
     demo.add_argument("--days", type=_positive_int, default=defaults.days)
+    _add_wait_argument(demo)
 
     backtest = commands.add_parser("backtest", help="print the trigger backtest")
     backtest.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
@@ -98,6 +109,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_wait_argument(parser: argparse.ArgumentParser) -> None:
+    from expansion.refresh_lock import WAIT_SECONDS_ENV
+
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=(
+            "when another refresh holds the data directory, wait up to this long for it "
+            f"(default: ${WAIT_SECONDS_ENV}, else 0: exit at once with code 75)"
+        ),
+    )
+
+
+def _wait_seconds(args: argparse.Namespace) -> float:
+    from expansion.refresh_lock import wait_seconds_from_env
+
+    return args.wait if args.wait is not None else wait_seconds_from_env()
+
+
 def generate(args: argparse.Namespace) -> int:
     from expansion.generator import GeneratorConfig
     from expansion.generator import generate as generate_company
@@ -118,34 +150,48 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def refresh(landing: Path, data_dir: Path, as_of: dt.date | None) -> int:
-    from expansion.runner import run_nightly_refresh
+def refresh(landing: Path, data_dir: Path, as_of: dt.date | None, wait_seconds: float) -> int:
+    """The nightly job; the exit code is :class:`~expansion.runner.ExitCode`."""
+    from expansion.refresh_lock import RefreshAlreadyRunning
+    from expansion.runner import ExitCode, run_nightly_refresh
 
     if not landing.is_dir():
         print(f"error: landing directory {landing} does not exist", file=sys.stderr)
-        return 2
-    print(f"refreshing {data_dir} from {landing}")
+        return ExitCode.USAGE
+    print(f"refreshing {data_dir} from {landing}", flush=True)
     data = DataDir(data_dir.resolve())
-    summary = run_nightly_refresh(landing, data_dir, as_of)
+    try:
+        summary = run_nightly_refresh(landing, data_dir, as_of, wait_seconds=wait_seconds)
+    except RefreshAlreadyRunning as busy:
+        print(f"error: {busy}; nothing was done, try again later", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
     print(summary.render(data))
-    if not summary.published:
-        return 1
-    from expansion.backtest import format_backtest_table, read_backtest
+    if summary.published:
+        from expansion.backtest import format_backtest_table, read_backtest
 
-    print()  # the night's calibration: every trigger's status and suggested threshold
-    print(format_backtest_table(read_backtest(data.serving)))
-    return 0
+        print()  # the night's calibration: every trigger's status and suggested threshold
+        print(format_backtest_table(read_backtest(data.serving)))
+    return summary.exit_code
 
 
 def demo(args: argparse.Namespace) -> int:
     from expansion.generator import GeneratorConfig
     from expansion.generator import generate as generate_company
+    from expansion.refresh_lock import RefreshAlreadyRunning, hold_refresh_lock
+    from expansion.runner import ExitCode
 
     landing = args.data_dir / "landing"
     config = GeneratorConfig(accounts=args.accounts, days=args.days, out=landing)
-    print(f"generating a demo company of {args.accounts:,} accounts x {args.days} days")
-    print(generate_company(config))
-    return refresh(landing, args.data_dir, as_of=config.end_date)
+    wait_seconds = _wait_seconds(args)
+    try:
+        # rewriting the landing zone is part of the refresh: not while another one reads it
+        with hold_refresh_lock(args.data_dir, wait_seconds):
+            print(f"generating a demo company of {args.accounts:,} accounts x {args.days} days")
+            print(generate_company(config))
+            return refresh(landing, args.data_dir, config.end_date, wait_seconds)
+    except RefreshAlreadyRunning as busy:
+        print(f"error: {busy}; nothing was done, try again later", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
 
 
 def backtest(args: argparse.Namespace) -> int:
@@ -208,18 +254,19 @@ def benchmark(args: argparse.Namespace) -> int:
 
 def ui(args: argparse.Namespace) -> int:
     from expansion.runner import configure_environment
+    from expansion.ui import serve
 
     configure_environment(args.landing or args.data_dir / "landing", args.data_dir, as_of=None)
     command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
     command += ["--host", "127.0.0.1", "--port", str(args.port)]
-    os.execv(command[0], command)
+    return serve(command)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
         "generate": generate,
-        "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of),
+        "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of, _wait_seconds(a)),
         "demo": demo,
         "backtest": backtest,
         "check": check,

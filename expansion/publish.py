@@ -87,7 +87,7 @@ def publish_serving_database(
     the previous version published.
     """
     temp = serving.with_name(serving.name + _TEMP_SUFFIX)
-    temp.unlink(missing_ok=True)  # left behind by a run that was killed mid-publish
+    _remove_database(temp)  # left behind by a run that was killed mid-publish
     serving.parent.mkdir(parents=True, exist_ok=True)
 
     con = duckdb.connect()
@@ -113,7 +113,7 @@ def publish_serving_database(
         con.execute("detach serving")
     except BaseException:
         con.close()
-        temp.unlink(missing_ok=True)
+        _remove_database(temp)
         raise
     con.close()
 
@@ -182,6 +182,12 @@ def _record_publication(
         f"insert into serving.{_quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
         [dt.datetime.now(dt.UTC).replace(tzinfo=None), publication.as_of_date, publication.run_id],
     )
+
+
+def _remove_database(path: Path) -> None:
+    """A DuckDB file and its write-ahead log (a failed write - a full disk - leaves one)."""
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:

@@ -7,6 +7,7 @@ A data directory holds everything one company's warehouse writes::
       serving.duckdb     validated marts, replaced atomically; what readers open
       site/              the rendered dashboards
       logs/              the last refresh's full log (dbt output included)
+      refresh.lock       held by the refresh that runs (expansion.refresh_lock)
 
 The landing zone is configured separately (it usually belongs to whoever drops
 the files). Both come from the command line or from the environment variables
@@ -16,11 +17,14 @@ the files). Both come from the command line or from the environment variables
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+"""The dbt installed beside this interpreter, whether or not its folder is on PATH."""
 DASHBOARDS_DIR = PROJECT_ROOT / "dashboards"
 
 DATA_DIR_ENV = "EXPANSION_DATA_DIR"

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from expansion.refresh_lock import hold_refresh_lock, wait_seconds_from_env
 from expansion.settings import (
     AS_OF_DATE_ENV,
     DataDir,
@@ -20,13 +21,21 @@ DUCKDB_MEMORY_LIMIT_ENV = "EXPANSION_DUCKDB_MEMORY_LIMIT"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The company's data directory, its landing zone and the night's as-of date."""
+    """The company's data directory, its landing zone and the night's as-of date.
+
+    A run that uses it holds the data directory's refresh lock from the moment the
+    resource is initialised until the run ends (see :mod:`expansion.refresh_lock`):
+    a scheduled run, a sensor's run or a materialisation from the UI waits for a
+    refresh already running, up to ``refresh_wait_seconds``, and then fails saying
+    which process holds the lock.
+    """
 
     data_dir: str
     landing_dir: str
     as_of_date: str | None = None
     """``YYYY-MM-DD``; when unset, models use the latest day present in the data."""
     memory_limit: str = "6GB"
+    refresh_wait_seconds: float = 0.0
 
     @classmethod
     def from_environment(cls) -> "WarehouseResource":
@@ -35,7 +44,13 @@ class WarehouseResource(dg.ConfigurableResource):
             landing_dir=str(landing_dir_from_env()),
             as_of_date=os.environ.get(AS_OF_DATE_ENV) or None,
             memory_limit=os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, "6GB"),
+            refresh_wait_seconds=wait_seconds_from_env(),
         )
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        with hold_refresh_lock(self.data.root, self.refresh_wait_seconds):
+            yield self
 
     @property
     def data(self) -> DataDir:

@@ -5,14 +5,21 @@ columns, in contract order; an absent optional column is all null) plus the
 lineage columns ``_source_file`` and ``_source_row_number``. Typing happens
 later, in SQL, so a value that does not fit its type becomes a reject rather
 than a read error.
+
+An entry named like a data file that cannot be read as one (a dangling
+symbolic link, a directory, a pipe, a file without read permission) is
+reported as an :class:`UnreadableEntry`, never skipped in silence.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -36,19 +43,66 @@ class LandingFile:
     mtime_ns: int
 
 
+@dataclass(frozen=True)
+class UnreadableEntry:
+    """An entry of a source folder that is named like a data file but cannot be read."""
+
+    path: Path
+    relative_path: str
+    reason: str
+    """``a directory, not a file``, ``a symbolic link to /x, which does not exist``, ..."""
+    mtime_ns: int
+
+    @property
+    def message(self) -> str:
+        return f"{self.relative_path}: {self.reason}; nothing of it was loaded"
+
+
 class FileRefused(Exception):
     """A file that cannot be loaded at all; the message names the file."""
 
 
-def list_landing_files(landing_dir: Path, source: Source) -> list[LandingFile]:
-    """The source folder's CSV and Parquet files, by relative path (daily files: by date)."""
-    files = []
+def list_landing_files(
+    landing_dir: Path, source: Source
+) -> tuple[list[LandingFile], list[UnreadableEntry]]:
+    """The source folder's CSV and Parquet files, by relative path (daily files: by date),
+    and the entries named like one that are not readable files.
+
+    Raises ``OSError`` when the folder itself cannot be listed.
+    """
+    files, unreadable = [], []
     for path in (landing_dir / source.name).iterdir():
-        if path.is_file() and path.suffix.lower() in SUFFIXES:
-            stat = path.stat()
-            relative = path.relative_to(landing_dir).as_posix()
-            files.append(LandingFile(path, relative, stat.st_size, stat.st_mtime_ns))
-    return sorted(files, key=lambda file: file.relative_path)
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        relative = path.relative_to(landing_dir).as_posix()
+        reason, entry_stat = _unreadable_reason(path)
+        if reason is None:
+            files.append(LandingFile(path, relative, entry_stat.st_size, entry_stat.st_mtime_ns))
+        else:
+            mtime_ns = entry_stat.st_mtime_ns if entry_stat else 0
+            unreadable.append(UnreadableEntry(path, relative, reason, mtime_ns))
+    by_path = attrgetter("relative_path")
+    return sorted(files, key=by_path), sorted(unreadable, key=by_path)
+
+
+def _unreadable_reason(path: Path) -> tuple[str | None, os.stat_result | None]:
+    """(None, its stat) for a readable regular file; else (why not, its lstat if any)."""
+    try:
+        entry_stat = path.stat()
+    except FileNotFoundError:
+        link_stat = path.lstat() if path.is_symlink() else None
+        if link_stat is not None:
+            return f"a symbolic link to {os.readlink(path)}, which does not exist", link_stat
+        return "vanished while the folder was read", None
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})", None
+    if stat.S_ISDIR(entry_stat.st_mode):
+        return "a directory, not a file", entry_stat
+    if not stat.S_ISREG(entry_stat.st_mode):
+        return "not a regular file (a pipe, socket or device)", entry_stat
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)", entry_stat
+    return None, entry_stat
 
 
 def content_hash(path: Path) -> str:
@@ -69,6 +123,25 @@ def missing_columns_message(relative_path: str, missing: Sequence[Column]) -> st
     return f"{relative_path}: " + "; ".join(parts)
 
 
+OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "pipes"}
+
+
+def delimiter_hint(header: Sequence[str], source: Source) -> str | None:
+    """Why a CSV header lacks the contract's columns when it was written with another
+    delimiter: ``the header is separated by semicolons ('account_id;usage_date;...')``."""
+    if len(header) != 1:
+        return None
+    for delimiter, name in OTHER_DELIMITERS.items():
+        cells = [cell.strip() for cell in header[0].split(delimiter)]
+        if len(cells) > 1 and len(missing_columns(cells, source)) < len(source.required_columns):
+            shown = header[0] if len(header[0]) <= 60 else header[0][:57] + "..."
+            return (
+                f"the header is separated by {name} ({shown!r}), not commas: "
+                "export the file comma-separated"
+            )
+    return None
+
+
 def read_landing_file(file: LandingFile, source: Source) -> pa.Table:
     """The file's rows as text in contract order, with lineage columns.
 
@@ -83,6 +156,12 @@ def read_landing_file(file: LandingFile, source: Source) -> pa.Table:
             raise FileRefused(f"{file.relative_path}: empty file (no header row)")
         missing = missing_columns(header, source)
         if missing:
+            hint = None if is_parquet else delimiter_hint(header, source)
+            if hint:
+                raise FileRefused(
+                    f"{file.relative_path}: {hint} (read with commas, it lacks "
+                    f"{len(missing)} of its {len(source.required_columns)} required columns)"
+                )
             raise FileRefused(missing_columns_message(file.relative_path, missing))
         present = [name for name in source.column_names if name in header]
         table = _read_parquet(file.path, present) if is_parquet else _read_csv(file.path, present)

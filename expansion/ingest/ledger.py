@@ -7,7 +7,13 @@ One row per (path, content hash). The newest version of a path (highest
 * ``refused``: the file could not be loaded (``message`` says why). A refused
   replacement leaves the previous loaded version's rows in place;
 * ``superseded``: an older version, replaced by a newer one that loaded (or,
-  for an older refusal, by a newer refusal).
+  for an older refusal, by a newer refusal);
+* ``withdrawn``: a refusal whose entry has since left the landing zone.
+
+An entry that has no content to hash - a dangling symbolic link, a directory
+named like a data file, an unreadable file, a missing required source folder
+(recorded as ``<source>/``) - is recorded ``refused`` with the content hash
+:data:`NO_CONTENT`.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from datetime import datetime
 import duckdb
 
 from expansion.ingest.files import LandingFile
+
+NO_CONTENT = "unreadable"
+"""The content hash recorded for a refused entry that could not be read at all."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,32 @@ def current_entries(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[st
         [source_name],
     ).fetchall()
     return {row[0]: LedgerEntry(*row) for row in rows}
+
+
+def loaded_rows(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[str, tuple[int, int]]:
+    """The loaded version of every path of a source: path -> (version, rows in that file)."""
+    rows = con.execute(
+        """
+        select source_file, version, rows_in_file
+        from raw._load_ledger
+        where source = ? and status = 'loaded'
+        """,
+        [source_name],
+    ).fetchall()
+    return {path: (version, rows_in_file) for path, version, rows_in_file in rows}
+
+
+def withdraw_refusals(
+    con: duckdb.DuckDBPyConnection, source_name: str, present: set[str], at: datetime
+) -> None:
+    """Mark ``withdrawn`` the refusals of entries that are no longer in the landing zone."""
+    con.execute(
+        """
+        update raw._load_ledger set status = 'withdrawn', superseded_at = ?
+        where source = ? and status = 'refused' and not list_contains(?, source_file)
+        """,
+        [at, source_name, sorted(present)],
+    )
 
 
 def is_unchanged_on_disk(file: LandingFile, entry: LedgerEntry | None) -> bool:

@@ -8,6 +8,10 @@ an integer (DuckDB would round it to 2) and ``2026-11-21 10:00:00`` is not a
 date (DuckDB would drop the time). Otherwise DuckDB's casts decide, so
 ``2026-11-21T10:00:00`` is a timestamp and ``yes`` a boolean.
 
+A number too large for its column's type (``1e30`` in an integer or a
+``decimal(18,4)`` column) is ``out_of_range``, not a type error: it is a
+number, just not one the warehouse can hold.
+
 A row gets one reject per rule it breaks, except ``duplicate_key``, which is
 judged only among rows that break no other rule (a broken first occurrence
 does not shadow a valid repeat). Within a column the rules exclude each other:
@@ -51,6 +55,12 @@ TEXT_FORMATS: dict[str, str] = {
     "timestamp": "YYYY-MM-DD HH:MM:SS",
     "boolean": "true/false",
 }
+
+NUMERIC_LIMITS: dict[str, tuple[float, str]] = {
+    "integer": (2.0**63, "an integer (-9223372036854775808 to 9223372036854775807)"),
+    "decimal": (1e14, "decimal(18,4) (at most 14 digits before the decimal point)"),
+}
+"""Per numeric type: the magnitude from which a number does not fit, and how to say so."""
 
 ACCOUNT_COLUMN = "account_id"
 
@@ -124,13 +134,15 @@ def column_checks(column: Column) -> tuple[Check, ...]:
         checks.append(
             Check("null_key", name, f"{value} is null", f"{name} is empty but must not be null")
         )
+    overflow, limit = _overflow(column)
     if column.type in TYPE_RULES:
         checks.append(
             Check(
                 TYPE_RULES[column.type],
                 name,
-                f"{value} is not null and {typed} is null",
+                f"{value} is not null and {typed} is null and not {overflow}",
                 f"{name} '{{}}' does not match its type ({expectation(column)})",
+                limit,
             )
         )
     if column.non_negative:
@@ -152,6 +164,16 @@ def column_checks(column: Column) -> tuple[Check, ...]:
                 (list(column.accepted_values),),
             )
         )
+    if column.type in NUMERIC_LIMITS:
+        checks.append(
+            Check(
+                "out_of_range",
+                name,
+                overflow,
+                f"{name} '{{}}' is outside the range of {NUMERIC_LIMITS[column.type][1]}",
+                limit,
+            )
+        )
     if column.value_range is not None:
         low, high = column.value_range
         checks.append(
@@ -164,6 +186,19 @@ def column_checks(column: Column) -> tuple[Check, ...]:
             )
         )
     return tuple(checks)
+
+
+def _overflow(column: Column) -> tuple[str, tuple[object, ...]]:
+    """SQL true when the cell is a number too large for the column's numeric type, and its
+    parameters; ``false`` for other types."""
+    if column.type not in NUMERIC_LIMITS:
+        return "false", ()
+    as_double = f"try_cast({text_value(column)} as double)"
+    condition = (
+        f"({typed_value(column)} is null "
+        f"and coalesce(abs({as_double}) >= ? and not isnan({as_double}), false))"
+    )
+    return condition, (NUMERIC_LIMITS[column.type][0],)
 
 
 def account_check(source: Source) -> Check:

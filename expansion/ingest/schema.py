@@ -41,8 +41,10 @@ create table if not exists raw._load_ledger (
 )
 """
 """One row per version (content hash) of each landing file. ``version`` counts
-up per path; ``status`` is ``loaded``, ``refused`` or ``superseded``; ``message``
-is the refusal; row counts are null for a refused file."""
+up per path; ``status`` is ``loaded``, ``refused``, ``superseded`` or
+``withdrawn``; ``message`` is the refusal; row counts are null for a refused file.
+An entry that could not be read at all (and a missing source folder, ``<source>/``)
+has the content hash ``unreadable``."""
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:

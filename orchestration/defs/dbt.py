@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -8,16 +7,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from expansion.settings import DBT_PROJECT_DIR, PROJECT_ROOT, WAREHOUSE_PATH_ENV
+from expansion.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, WAREHOUSE_PATH_ENV
 from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
 from orchestration.resources import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-# The dbt installed beside this interpreter, whether or not its folder is on PATH.
-dbt_cli = DbtCliResource(
-    project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-)
+dbt_cli = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
 
 
 def prepare_manifest() -> Path:

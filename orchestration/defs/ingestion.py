@@ -31,6 +31,8 @@ def load_metadata(result: SourceLoadResult) -> dict[str, dg.MetadataValue | int 
         metadata["rejects_by_rule"] = dg.MetadataValue.json(dict(result.rejects_by_rule))
     if result.refusals:
         metadata["refusals"] = dg.MetadataValue.json(list(result.refusals))
+    if result.replacements:
+        metadata["replacements"] = dg.MetadataValue.json(list(result.replacements))
     return metadata
 
 
@@ -66,6 +68,8 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             result = ingest_source(con, warehouse.landing, source)
         for refusal in result.refusals:
             context.log.error(refusal)
+        for replacement in result.replacements:
+            context.log.info(replacement)
         return dg.MaterializeResult(metadata=load_metadata(result))
 
     return raw_source

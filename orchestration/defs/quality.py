@@ -26,31 +26,42 @@ from data_quality.history import append_history
 from data_quality.marts_suite import MART_CHECKS
 from data_quality.raw_suite import RAW_CHECKS
 from data_quality.runner import run_check
+from expansion.runner import FAILURE_LINES_METADATA
 from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *MART_CHECKS)
 MAX_REMEDIES_SHOWN = 25
+MAX_FAILURE_LINES = 500
+"""Failing rows kept in a check result's metadata; quality.check_results has every one."""
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def failure_lines(report: CheckReport, limit: int = MAX_REMEDIES_SHOWN) -> list[str]:
-    """One line per failing row (or expectation), errors first: subject, observed value, remedy."""
+def failure_texts(report: CheckReport) -> list[str]:
+    """One plain line per failing row (or expectation), errors first: severity, subject,
+    observed value, remedy."""
     lines = []
     for outcome in sorted(report.failures, key=lambda o: o.severity != "error"):
         if outcome.failed_rows:
             lines += [
-                f"- **{outcome.severity}** {row.subject} ({outcome.column} = {row.observed}): "
+                f"{outcome.severity}: {row.subject} ({outcome.column} = {row.observed}): "
                 f"{row.remedy}"
                 for row in outcome.failed_rows
             ]
         else:
             lines.append(
-                f"- **{outcome.summary}** — {outcome.remedy} (observed: {outcome.observed})"
+                f"{outcome.severity}: {outcome.summary} - {outcome.remedy} "
+                f"(observed: {outcome.observed})"
             )
+    return lines
+
+
+def failure_lines(report: CheckReport, limit: int = MAX_REMEDIES_SHOWN) -> list[str]:
+    """:func:`failure_texts` as a markdown list, at most ``limit`` items."""
+    lines = [f"- {line}" for line in failure_texts(report)]
     if len(lines) > limit:
         lines = [*lines[:limit], f"- … and {len(lines) - limit} more (see quality.check_results)"]
     return lines
@@ -64,6 +75,9 @@ def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckRe
     metadata: dict[str, dg.MetadataValue | int] = {"rows_inspected": report.rows_inspected}
     if report.failures:
         metadata["failures"] = dg.MetadataValue.md("\n".join(failure_lines(report)))
+        metadata[FAILURE_LINES_METADATA] = dg.MetadataValue.json(
+            failure_texts(report)[:MAX_FAILURE_LINES]
+        )
     if report.missing:
         metadata["not_evaluated"] = dg.MetadataValue.text("missing: " + ", ".join(report.missing))
     keyed = (
@@ -78,6 +92,13 @@ def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckRe
         metadata=metadata,
         description=report.check.description,
     )
+
+
+def log_failures(context: dg.AssetCheckExecutionContext, report: CheckReport) -> None:
+    """Every failing row of a check into the run's log (the console shows a few)."""
+    for line in failure_texts(report):
+        log = context.log.error if line.startswith("error") else context.log.warning
+        log(f"{report.check.name}: {line}")
 
 
 def record(
@@ -98,8 +119,9 @@ def build_asset_check(check: QualityCheck) -> dg.AssetChecksDefinition:
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            report = run_check(con, check)
+            report = run_check(con, check, as_of=warehouse.as_of)
         record(warehouse, [report], context.run.run_id, warehouse.as_of)
+        log_failures(context, report)
         return check_result(report)
 
     return quality_check
@@ -142,7 +164,7 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ):
         with warehouse.connect(read_only=True) as con:
-            reports = [run_check(con, check) for check in checks]
+            reports = [run_check(con, check, as_of=warehouse.as_of) for check in checks]
             as_of = warehouse.as_of or reported_as_of(con)
         checked_at, run_id = utc_now(), context.run.run_id
         with warehouse.connect() as con:
@@ -153,6 +175,7 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
         except Exception as error:  # the docs are a view; never let them hide the results
             context.log.warning(f"GE data docs not rendered: {error}")
         for report in reports:
+            log_failures(context, report)
             yield check_result(report, with_key=True)
 
     return warehouse_quality_checks

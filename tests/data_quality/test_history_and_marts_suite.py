@@ -57,34 +57,68 @@ def test_duplicate_keys_and_future_dates_fail_with_counts_in_the_remedy(con):
     ]
 
 
-def test_an_nrr_outside_the_seed_bounds_names_segment_and_month(con):
+def segment_nrr(con, *rows) -> None:
+    """``marts.segment_nrr`` with (segment, month_end_date, cohort_accounts, nrr, starting,
+    ending) rows."""
     con.execute(
-        """
-        create table marts.segment_nrr as select * from (values
-            ('SMB', date '2026-10-31', 1.02, 100000.0, 102000.0),
-            ('Enterprise', date '2026-10-31', 118.0, 1000.0, 118000.0)
-        ) as t(segment, month_end_date, nrr, starting_arr_usd, ending_arr_usd)
-        """
+        "create table marts.segment_nrr (segment varchar, month_end_date date,"
+        " cohort_accounts bigint, nrr decimal(10,6), starting_arr_usd decimal(18,4),"
+        " ending_arr_usd decimal(18,4))"
+    )
+    con.executemany("insert into marts.segment_nrr values (?, ?, ?, ?, ?, ?)", list(rows))
+
+
+def test_an_nrr_outside_the_seed_bounds_on_a_large_cohort_is_an_error_naming_segment_and_month(
+    con,
+):
+    segment_nrr(
+        con,
+        ("SMB", dt.date(2026, 10, 31), 400, 1.02, 100000.0, 102000.0),
+        ("Enterprise", dt.date(2026, 10, 31), 40, 118.0, 1000.0, 118000.0),
     )
 
     report = run_check(con, SEGMENT_NRR_RANGE)
 
+    assert report.severity == "error"
     (row,) = [r for o in report.failures for r in o.failed_rows]
     assert row.subject == "Enterprise · 2026-10-31"
-    assert row.remedy.endswith(
-        "Enterprise NRR for the 12 months to 2026-10-31 is 118.00 "
-        "(ARR 118,000 now / 1,000 then), outside 0 to 3"
+    assert row.remedy == (
+        "Enterprise NRR for the 12 months to 2026-10-31 is 118.00 (ARR 118,000 now / 1,000 "
+        "then) over a cohort of 40 accounts, outside 0 to 3: on a cohort this large that is a "
+        "data error (ARR units, or a broken cohort): check the subscription export and "
+        "int_nrr_cohort_accounts"
     )
+
+
+def test_an_nrr_above_3_on_a_cohort_of_two_warns_with_the_cohort_size_and_does_not_block(con):
+    """Issue 19: 80 accounts x 60 days never published because a Mid-Market cohort of one or
+    two accounts had an NRR of 3.1-3.3, and the remedy blamed the subscription export."""
+    segment_nrr(
+        con,
+        ("Mid-Market", dt.date(2021, 7, 31), 1, 3.094753, 10000.0, 30947.53),
+        ("Mid-Market", dt.date(2021, 11, 30), 2, 3.314017, 20000.0, 66280.34),
+        ("All", dt.date(2021, 11, 30), 29, 1.4, 100000.0, 140000.0),
+    )
+
+    report = run_check(con, SEGMENT_NRR_RANGE)
+
+    assert report.severity == "warn"
+    (warning,) = report.failures
+    assert [r.subject for r in warning.failed_rows] == [
+        "Mid-Market · 2021-07-31",
+        "Mid-Market · 2021-11-30",
+    ]
+    remedy = warning.failed_rows[1].remedy
+    assert remedy.startswith(
+        "Mid-Market NRR for the 12 months to 2021-11-30 is 3.31 (ARR 66,280 now / 20,000 then) "
+        "over a cohort of 2 accounts, outside 0 to 3, and the cohort is smaller than the 30 "
+        "accounts (calibration_bounds.sample_size)"
+    )
+    assert "subscription export" not in remedy
 
 
 def test_each_run_appends_its_results_and_a_failing_run_is_recorded(con):
-    con.execute(
-        """
-        create table marts.segment_nrr as select * from (values
-            ('SMB', date '2026-10-31', 4.0, 1.0, 4.0)
-        ) as t(segment, month_end_date, nrr, starting_arr_usd, ending_arr_usd)
-        """
-    )
+    segment_nrr(con, ("SMB", dt.date(2026, 10, 31), 30, 4.0, 1.0, 4.0))
     failing = run_check(con, SEGMENT_NRR_RANGE)
     night = dt.date(2026, 11, 21)
 

@@ -3,9 +3,7 @@ command (the README's main command), with alerts posted to a local webhook."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -28,10 +26,6 @@ class Company:
 
 def expansion_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "expansion.cli", *args]
-
-
-def refresh_command(landing: Path, data_dir: Path) -> list[str]:
-    return expansion_command("refresh", "--landing", str(landing), "--data-dir", str(data_dir))
 
 
 @dataclass(frozen=True)
@@ -66,35 +60,6 @@ def e2e_environment(tmp_path_factory, session_webhook) -> Environment:
     return Environment(dagster_home=home, webhook_url=session_webhook.url)
 
 
-@pytest.fixture
-def refresh(e2e_environment):
-    """Run `expansion refresh` on a company in a subprocess, as the scheduler would."""
-
-    def run_refresh(company: Company, **kwargs) -> subprocess.CompletedProcess:
-        return run(refresh_command(company.landing, company.data_dir), e2e_environment, **kwargs)
-
-    return run_refresh
-
-
-@pytest.fixture
-def start_refresh(e2e_environment):
-    """Start `expansion refresh` without waiting, in its own process group (so that a
-    test can kill it together with the dbt subprocess, as a scheduler would)."""
-
-    def start(company: Company) -> subprocess.Popen:
-        return subprocess.Popen(
-            refresh_command(company.landing, company.data_dir),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=PROJECT_ROOT,
-            env=e2e_environment.variables(),
-            start_new_session=True,
-        )
-
-    return start
-
-
 @pytest.fixture(scope="session")
 def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
     data_dir = tmp_path_factory.mktemp("company") / "data"
@@ -107,11 +72,3 @@ def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
         first_refresh=first,
         first_night_posts=tuple(m["text"] for m in session_webhook.received[posts_before:]),
     )
-
-
-@pytest.fixture
-def company_copy(company, tmp_path) -> Company:
-    """A private copy of the refreshed company, for tests that change or break it."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(company.data_dir, data_dir)
-    return dataclasses.replace(company, landing=data_dir / "landing", data_dir=data_dir)

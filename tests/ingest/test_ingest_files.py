@@ -23,7 +23,7 @@ USAGE = source_named("usage_daily")
 
 
 def read(landing: Path, source=USAGE):
-    (file,) = list_landing_files(landing, source)
+    (file,), _ = list_landing_files(landing, source)
     return read_landing_file(file, source)
 
 
@@ -41,10 +41,12 @@ def test_listing_keeps_csv_and_parquet_in_path_order(landing, write_csv, usage):
     write_csv("usage_daily/2026-11-22.csv", [usage])
     write_csv("usage_daily/2026-11-21.csv", [usage])
     (landing / "usage_daily" / "README.txt").write_text("not data")
-    assert [f.relative_path for f in list_landing_files(landing, USAGE)] == [
+    files, unreadable = list_landing_files(landing, USAGE)
+    assert [f.relative_path for f in files] == [
         "usage_daily/2026-11-21.csv",
         "usage_daily/2026-11-22.csv",
     ]
+    assert unreadable == []
 
 
 def test_csv_rows_keep_text_and_get_lineage(landing, write_csv, usage):

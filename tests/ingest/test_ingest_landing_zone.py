@@ -47,15 +47,32 @@ def test_accounts_load_first_whatever_order_is_given(
     ]
 
 
-def test_missing_required_folder_is_reported_and_optional_folder_is_fine(con, landing):
+def test_missing_required_folder_is_refused_in_the_ledger_and_optional_folder_is_fine(
+    con, landing, ledger
+):
     landing.mkdir()
     contacts, fx_rates = ingest_landing_zone(
         con, landing, [source_named("contacts"), source_named("fx_rates")]
     )
-    assert contacts.refusals == (
-        f"contacts: required source folder {landing / 'contacts'} is missing",
-    )
-    assert (contacts.files_refused, fx_rates.refusals) == (0, ())
+    message = f"contacts: required source folder {landing / 'contacts'} is missing"
+    assert contacts.refusals == (message,)
+    assert (contacts.files_refused, fx_rates.refusals) == (1, ())
+    assert ledger(con) == [("contacts/", 1, "refused", None, None, None, message)]
+
+
+def test_a_missing_folder_is_reported_every_run_and_withdrawn_once_it_is_back(con, landing, ledger):
+    landing.mkdir()
+    contacts = source_named("contacts")
+    ingest_landing_zone(con, landing, [contacts])
+    (again,) = ingest_landing_zone(con, landing, [contacts])
+    assert again.files_refused == 1
+    assert [row[:3] for row in ledger(con)] == [("contacts/", 1, "refused")]
+
+    (landing / "contacts").mkdir()
+    (back,) = ingest_landing_zone(con, landing, [contacts])
+
+    assert back.refusals == ()
+    assert [row[:3] for row in ledger(con)] == [("contacts/", 1, "withdrawn")]
 
 
 def test_parquet_file_loads_like_csv(con, landing, write_accounts):

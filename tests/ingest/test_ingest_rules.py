@@ -58,9 +58,18 @@ def test_cast_value_never_alters_a_value(type_, text, value):
 
 def test_column_checks_follow_the_column_rules():
     fiscal_month = source_named("accounts").column("fiscal_year_start_month")
-    assert [c.rule for c in column_checks(fiscal_month)] == ["bad_number", "out_of_range"]
+    # too large for an integer, then outside 1..12
+    assert [c.rule for c in column_checks(fiscal_month)] == [
+        "bad_number",
+        "out_of_range",
+        "out_of_range",
+    ]
     events = source_named("usage_daily").column("events")
-    assert [c.rule for c in column_checks(events)] == ["bad_number", "negative_value"]
+    assert [c.rule for c in column_checks(events)] == [
+        "bad_number",
+        "negative_value",
+        "out_of_range",
+    ]
     assert [c.rule for c in column_checks(source_named("usage_daily").column("account_id"))] == [
         "null_key"
     ]

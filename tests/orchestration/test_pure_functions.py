@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import os
 
+import pytest
+
 from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
 from orchestration.defs.jobs import landing_fingerprint
 
@@ -91,10 +93,43 @@ def test_a_step_failure_is_reported_by_its_innermost_cause():
     assert root_cause(wrapper) == "DbtCliError: dbt build failed on model dim_accounts"
 
 
-def test_the_summary_says_when_the_last_published_version_was_kept(tmp_path):
+def test_a_failed_blocking_check_is_reported_by_name_not_by_dagsters_empty_colon():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from expansion.runner import root_cause
+
+    failed = SerializableErrorInfo(
+        "dagster._core.errors.DagsterAssetCheckFailedError: 1 blocking asset check failed "
+        "with ERROR severity:\nraw/subscriptions: raw_subscriptions_integrity\n",
+        [],
+        "DagsterAssetCheckFailedError",
+    )
+
+    assert root_cause(failed) == (
+        "blocking check failed: raw/subscriptions: raw_subscriptions_integrity"
+    )
+
+
+def test_an_interrupted_run_says_so():
+    from dagster._utils.error import SerializableErrorInfo
+
+    from expansion.runner import root_cause
+
+    interrupted = SerializableErrorInfo(
+        "dagster._core.errors.DagsterExecutionInterruptedError\n",
+        [],
+        "DagsterExecutionInterruptedError",
+    )
+
+    assert root_cause(interrupted) == "interrupted (SIGTERM or Ctrl-C); dbt was stopped"
+
+
+def test_the_summary_names_the_failing_rows_and_says_the_last_published_version_was_kept(
+    tmp_path,
+):
     from collections import Counter
 
-    from expansion.runner import RefreshSummary
+    from expansion.runner import CheckOutcome, ExitCode, RefreshSummary
     from expansion.settings import DataDir
 
     data_dir = DataDir(tmp_path)
@@ -104,14 +139,57 @@ def test_the_summary_says_when_the_last_published_version_was_kept(tmp_path):
         rows_rejected=3,
         rejects_by_rule=Counter({"bad_date": 2, "null_key": 1}),
         checks_passed=10,
-        checks_failed=["raw/subscriptions · raw_subscriptions_integrity"],
+        check_outcomes=[
+            CheckOutcome(
+                "raw/subscriptions · raw_subscriptions_integrity",
+                "error",
+                tuple(
+                    f"error: currency C{i} (lines_without_fx_rate = 1): add rates" for i in range(7)
+                ),
+            ),
+            CheckOutcome("raw/cs_costs · raw_cs_costs_load_outcome", "warn", ("warn: detail",)),
+        ],
+        failure="raw_subscriptions_integrity: blocking check failed",
+        log_file=tmp_path / "logs" / "last_refresh.log",
     )
 
     lines = summary.render(data_dir).splitlines()
 
-    assert lines[0] == "rows loaded: 1,200   rows rejected: 3  (bad_date 2, null_key 1)"
-    assert lines[1] == "checks: 10 passed, 0 warned, 1 failed"
-    assert lines[2] == "  error: raw/subscriptions · raw_subscriptions_integrity"
-    assert (
-        lines[3] == "NOT PUBLISHED (kept the last published version): see the failed checks above"
-    )
+    assert summary.exit_code == ExitCode.NOT_PUBLISHED
+    assert lines == [
+        "rows loaded: 1,200   rows rejected: 3  (bad_date 2, null_key 1)",
+        "checks: 10 passed, 1 warned, 1 failed",
+        "  warn:  raw/cs_costs · raw_cs_costs_load_outcome",
+        "  error: raw/subscriptions · raw_subscriptions_integrity",
+        *(
+            f"           error: currency C{i} (lines_without_fx_rate = 1): add rates"
+            for i in range(5)
+        ),
+        f"           … and 2 more in {tmp_path / 'logs' / 'last_refresh.log'}",
+        "NOT PUBLISHED (kept the last published version): "
+        "raw_subscriptions_integrity: blocking check failed",
+        f"full log (dbt output included): {tmp_path / 'logs' / 'last_refresh.log'}",
+        "exit code 1: not published",
+    ]
+    full = summary.render(data_dir, details_shown=None)
+    assert "currency C6" in full and "warn: detail" in full
+
+
+@pytest.mark.parametrize(
+    ("published", "refusals", "failure", "code"),
+    [
+        (True, [], None, 0),
+        (False, [], "a step failed", 1),
+        (False, ["accounts/accounts.csv: empty file"], "a step failed", 1),
+        (True, ["cs_costs: required source folder /x/cs_costs is missing"], None, 3),
+        (True, [], "dashboard_site: render failed", 3),
+    ],
+)
+def test_the_exit_code_says_whether_the_night_was_published_and_whether_someone_must_look(
+    published, refusals, failure, code
+):
+    from expansion.runner import RefreshSummary
+
+    summary = RefreshSummary(published=published, refusals=refusals, failure=failure)
+
+    assert summary.exit_code == code
