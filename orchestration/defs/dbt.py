@@ -7,8 +7,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from expansion.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT, WAREHOUSE_PATH_ENV
-from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
+from expansion.settings import DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.dbt_invocation import (
+    dbt_build_args,
+    dbt_environment,
+    environment,
+    manifest_is_stale,
+)
 from orchestration.resources import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -41,9 +46,9 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    # dbt runs in a subprocess that reads the warehouse path from its environment,
-    # which the invocation copies when it starts.
-    with environment({WAREHOUSE_PATH_ENV: str(warehouse.data.warehouse)}):
+    # dbt runs in a subprocess that reads its target, the raw zone and the warehouse
+    # path from its environment, which the invocation copies when it starts.
+    with environment(dbt_environment(warehouse.data, warehouse.engine)):
         invocation = dbt.cli(dbt_build_args(warehouse.as_of), context=context)
     yield from invocation.stream()
 

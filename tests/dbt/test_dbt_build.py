@@ -1,9 +1,9 @@
-"""`dbt build` on a tiny hand-made warehouse, and the mart's values worked out by hand.
+"""`dbt build` on a tiny hand-made raw zone, and the mart's values worked out by hand.
 
-The raw schema is created exactly as ingestion creates it (``Source.raw_table_ddl()``
-for every source of the contract), filled with a handful of rows, and the whole
-project is built once in-process: seeds, staging views, intermediate models,
-``dim_accounts``, every data test and every unit test.
+The raw zone is laid out exactly as ingestion lays it out (``RawZone.ensure()``, one
+Parquet file per source with the contract's columns and the lineage), filled with a
+handful of rows, and the whole project is built once in-process: seeds, staging views,
+intermediate models, ``dim_accounts``, every data test and every unit test.
 
 The as-of date is not passed, so it defaults to the latest usage_date: 2026-06-30.
 
@@ -31,10 +31,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from expansion.contract import SOURCES, SOURCES_BY_NAME
+from expansion.ingest import RawZone
+from expansion.ingest.zone import arrow_schema, source_columns
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -329,36 +333,36 @@ EXPECTED_DIM_ACCOUNTS = {
 }
 
 
-def create_raw_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Create the raw schema as ingestion does and load ``rows`` into it."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create schema if not exists raw")
-        for src in SOURCES:
-            con.execute(src.raw_table_ddl())
-        for name, table_rows in rows.items():
-            src = SOURCES_BY_NAME[name]
-            columns = [*src.column_names, "_source_file", "_source_row_number", "_loaded_at"]
-            placeholders = ", ".join("?" for _ in columns)
-            insert = f"insert into {src.raw_table} ({', '.join(columns)}) values ({placeholders})"
-            con.executemany(
-                insert,
-                [
-                    [*(row.get(c) for c in src.column_names), f"{name}/{name}.csv", i, LOADED_AT]
-                    for i, row in enumerate(table_rows, start=1)
-                ],
-            )
-    finally:
-        con.close()
+def create_raw_zone(zone: RawZone, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Lay out the raw zone as ingestion does and write ``rows``, one landing file per
+    source (``<source>/<source>.csv``)."""
+    zone.ensure()
+    for name, table_rows in rows.items():
+        src = SOURCES_BY_NAME[name]
+        relative_path = f"{name}/{name}.csv"
+        records = [
+            {
+                **{c: row.get(c) for c in src.column_names},
+                "_source_file": relative_path,
+                "_source_row_number": i,
+                "_loaded_at": LOADED_AT,
+            }
+            for i, row in enumerate(table_rows, start=1)
+        ]
+        schema = arrow_schema(source_columns(src))
+        pq.write_table(
+            pa.Table.from_pylist(records, schema=schema), zone.data_file(name, relative_path)
+        )
 
 
 @pytest.fixture(scope="module")
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dbtRunnerResult]:
     tmp = tmp_path_factory.mktemp("dbt_build")
-    warehouse = tmp / "warehouse.duckdb"
-    create_raw_warehouse(warehouse, RAW_ROWS)
+    warehouse, zone = tmp / "warehouse.duckdb", RawZone(tmp / "raw")
+    create_raw_zone(zone, RAW_ROWS)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("EXPANSION_RAW_DIR", str(zone.root))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         result = dbtRunner().invoke(
             [
@@ -403,6 +407,7 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
     warehouse, _ = built_warehouse
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("EXPANSION_RAW_DIR", str(warehouse.parent / "raw"))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         result = dbtRunner().invoke(
             [
@@ -423,9 +428,10 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
                 "--quiet",
             ]
         )
-    failing = [r.node.name for r in result.result or [] if str(r.status) != "pass"]
+    unit_tests = [r for r in result.result or [] if r.node.resource_type == "unit_test"]
+    failing = [r.node.name for r in unit_tests if str(r.status) != "pass"]
     assert result.exception is None, result.exception
-    assert result.result and not failing, failing
+    assert unit_tests and not failing, failing
 
 
 def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
