@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from expansion.settings import DEFAULT_ENGINE, ENGINES, PROJECT_ROOT, DataDir
+from expansion.settings import ENGINE_ENV, ENGINES, PROJECT_ROOT, DataDir, engine_from_env
 
 DEMO_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -116,10 +116,11 @@ def _add_engine_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
         choices=ENGINES,
-        default=DEFAULT_ENGINE,
+        default=None,
         help=(
-            "the engine dbt builds the models on: duckdb (embedded, the default) or spark "
-            "(local mode through dbt-spark; needs the spark extra and Java 17)"
+            "the engine dbt builds the models on: duckdb (embedded) or spark (local mode "
+            f"through dbt-spark; needs the spark extra and Java 17); default: ${ENGINE_ENV}, "
+            "else duckdb"
         ),
     )
 
@@ -298,14 +299,21 @@ def ui(args: argparse.Namespace) -> int:
     from expansion.runner import configure_environment
     from expansion.ui import serve
 
-    configure_environment(args.landing or args.data_dir / "landing", args.data_dir, as_of=None)
+    landing = args.landing or args.data_dir / "landing"
+    configure_environment(landing, args.data_dir, as_of=None, engine=engine_from_env())
     command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
     command += ["--host", "127.0.0.1", "--port", str(args.port)]
     return serve(command)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "engine", "") is None:
+        try:
+            args.engine = engine_from_env()
+        except ValueError as error:
+            parser.error(str(error))
     commands = {
         "generate": generate,
         "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of, _wait_seconds(a), a.engine),
