@@ -9,7 +9,8 @@ CI (``CI`` set), where ``scripts/test.sh`` installs both. Its methods:
   --indirect-selection cautious`` (models, seeds, and the tests whose every parent is
   selected) with the data directory's environment (:func:`dbt_environment`). DuckDB runs
   in-process; Spark runs in a child process (its JVM, ~1.5 GB, ends with it), which
-  then writes every relation of ``export`` to ``<work>/export/<relation>/`` as Parquet;
+  then writes each relation of ``export`` (name -> what Spark reads, a table or
+  ``parquet.`<folder>```) to ``<work>/export/<name>/`` as Parquet;
 - ``staging_selection(data, work)``: the staging models and the seeds their tests read;
 - ``rows_differ(con, relation, exported)``: EXCEPT ALL in both directions between a
   DuckDB relation and Spark's Parquet export of it, decimals and floats rounded to 6
@@ -23,7 +24,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -42,7 +43,7 @@ SPARK_CHILD = textwrap.dedent(
     from pathlib import Path
     from dbt.cli.main import dbtRunner
 
-    args, export_dir, relations = json.loads(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+    args, export_dir, export = json.loads(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
     result = dbtRunner().invoke(args)
     failed = [
         (r.node.unique_id, str(r.status), r.message)
@@ -55,8 +56,8 @@ SPARK_CHILD = textwrap.dedent(
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started
-    for relation in relations:
-        spark.table(relation).write.mode("overwrite").parquet(str(export_dir / relation))
+    for name, relation in export.items():
+        spark.sql(f"select * from {relation}").write.parquet(str(export_dir / name))
     """
 )
 
@@ -68,7 +69,7 @@ class Engines:
         engine: str,
         select: Sequence[str],
         work: Path,
-        export: Sequence[str] = (),
+        export: Mapping[str, str] | None = None,
     ) -> None:
         """``dbt build`` of ``select`` on ``engine``; on Spark, then export ``export``."""
         args = [
@@ -89,7 +90,13 @@ class Engines:
             child = work / "spark_build.py"
             child.write_text(SPARK_CHILD)
             built = subprocess.run(
-                [sys.executable, str(child), json.dumps(args), str(work / "export"), *export],
+                [
+                    sys.executable,
+                    str(child),
+                    json.dumps(args),
+                    str(work / "export"),
+                    json.dumps(export or {}),
+                ],
                 env={**os.environ, **environment},
                 capture_output=True,
                 text=True,

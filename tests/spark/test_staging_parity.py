@@ -3,8 +3,9 @@
 A small generated company (planted defects included) is ingested once into a raw zone.
 The staging models, their data tests and the seeds those tests read are built on DuckDB
 and on Spark in local mode from that one zone; every staging model's rows must be the
-same on both (EXCEPT ALL in both directions, decimals rounded to 6 places). The
-intermediate models and the marts follow when they are portable (issue 16, part B).
+same on both (EXCEPT ALL in both directions, decimals rounded to 6 places), and Spark
+reads the rejects and the load ledger as DuckDB does. The intermediate models and the
+marts follow when they are portable (issue 16, part B).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import duckdb
 import pytest
 
 from expansion.generator import GeneratorConfig, generate
-from expansion.ingest import RawZone, ingest_landing_zone
+from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
 from expansion.settings import DataDir
 
 pytestmark = pytest.mark.spark
@@ -37,8 +38,10 @@ def built_on_both(engines, tmp_path_factory) -> tuple[DataDir, list[str], Path]:
     models, seeds = engines.staging_selection(data, root / "parse")
     select = [*models, *seeds]
     engines.dbt_build(data, "duckdb", select, root / "duckdb")
-    relations = [f"staging.{model}" for model in models]
-    engines.dbt_build(data, "spark", select, root / "spark", export=relations)
+    export = {f"staging.{model}": f"staging.{model}" for model in models}
+    for name in ("_rejects", "_load_ledger"):
+        export[f"raw.{name}"] = f"parquet.`{data.raw / name}`"
+    engines.dbt_build(data, "spark", select, root / "spark", export=export)
     return data, models, root / "spark" / "export"
 
 
@@ -57,3 +60,13 @@ def test_every_staging_model_has_the_same_rows_on_spark_as_on_duckdb(built_on_bo
             if only_duckdb or only_spark:
                 differences[relation] = (only_duckdb, only_spark)
     assert differences == {}
+
+
+def test_spark_reads_the_rejects_and_the_load_ledger_as_duckdb_does(built_on_both, engines):
+    data, _, exported = built_on_both
+    with duckdb.connect() as con:
+        attach_raw_zone(con, RawZone(data.raw))
+        for relation in ("raw._rejects", "raw._load_ledger"):
+            (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
+            assert rows > 0, f"{relation} is empty: the comparison would prove nothing"
+            assert engines.rows_differ(con, relation, exported / relation) == ([], [])
