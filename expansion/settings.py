@@ -7,6 +7,7 @@ A data directory holds everything one company's warehouse writes::
                          the load ledger (expansion.ingest.zone); read by every engine
       warehouse.duckdb   the working database (staging, intermediate, marts); one writer
       spark/             the Spark engine's warehouse folder and metastore (--engine spark)
+      tmp/               where ingestion's DuckDB spills when a batch outgrows its memory
       serving.duckdb     validated marts, replaced atomically; what readers open
       site/              the rendered dashboards
       logs/              the last refresh's full log (dbt output included)

@@ -84,8 +84,8 @@ def ingest_source(
 
     ``engine`` is the DuckDB connection that validates (default: a new in-memory one);
     it gets views ``raw.<source>`` and ``raw.accounts`` over the zone
-    (:func:`attach_raw_zone`). Each
-    ``*.csv`` / ``*.parquet`` file is triaged against the source's load ledger:
+    (:func:`attach_raw_zone`). Each ``*.csv`` / ``*.parquet`` file is triaged against
+    the source's load ledger:
 
     * same path, size and mtime as its current ledger entry: skipped unread;
     * otherwise hashed (SHA-256): same content as the current entry: skipped

@@ -54,6 +54,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from expansion.contract import LINEAGE_COLUMNS, SOURCES, SQL_TYPES, Source
+from expansion.durable import fsync
 
 EMPTY_FILE = "empty.parquet"
 REJECTS_DIR = "_rejects"
@@ -167,32 +168,27 @@ class RawZone:
 
     def ensure(self, sources: Iterable[Source] = SOURCES) -> None:
         """Create the folders, every ``empty.parquet`` and an empty ledger per source."""
+        self.ledger_dir.mkdir(parents=True, exist_ok=True)
+        self.rejects_dir.mkdir(parents=True, exist_ok=True)
         for source in sources:
             self.source_dir(source.name).mkdir(parents=True, exist_ok=True)
             _write_if_missing(self.source_dir(source.name) / EMPTY_FILE, source_columns(source))
-            self.ledger_dir.mkdir(parents=True, exist_ok=True)
             _write_if_missing(self.ledger_file(source.name), LEDGER_COLUMNS)
-        self.rejects_dir.mkdir(parents=True, exist_ok=True)
         _write_if_missing(self.rejects_dir / EMPTY_FILE, REJECTS_COLUMNS)
 
-    def stage(self, source: Source, version: StagedVersion) -> list[Path]:
+    def stage(self, source: Source, version: StagedVersion) -> None:
         """Write a version's rows (and rejects, if any) to hidden temporary files beside
         their final names, flushed to disk; :meth:`settle` moves them into place once
-        the ledger records the version. Returns the files written."""
-        staged = [
-            _write_durably(
-                _staged_name(self.data_file(source.name, version.relative_path), version),
-                version.rows.cast(arrow_schema(source_columns(source))),
-            )
-        ]
+        the ledger records the version."""
+        _write_durably(
+            _staged_name(self.data_file(source.name, version.relative_path), version),
+            version.rows.cast(arrow_schema(source_columns(source))),
+        )
         if version.rejects.num_rows:
-            staged.append(
-                _write_durably(
-                    _staged_name(self.rejects_file(source.name, version.relative_path), version),
-                    version.rejects.cast(arrow_schema(REJECTS_COLUMNS)),
-                )
+            _write_durably(
+                _staged_name(self.rejects_file(source.name, version.relative_path), version),
+                version.rejects.cast(arrow_schema(REJECTS_COLUMNS)),
             )
-        return staged
 
     def commit_ledger(self, source_name: str, ledger: pa.Table) -> None:
         """Replace the source's ledger in one rename: the commit point of a batch."""
@@ -200,7 +196,7 @@ class RawZone:
         temp = target.with_name(f".{target.name}{TEMP_SUFFIX}")
         _write_durably(temp, ledger.cast(arrow_schema(LEDGER_COLUMNS)))
         os.replace(temp, target)
-        _fsync(target.parent)
+        fsync(target.parent)
 
     def settle(self, source_name: str, loaded: Mapping[str, LoadedVersion]) -> list[str]:
         """Make the source's files what the ledger says is loaded (``loaded``: landing path
@@ -235,7 +231,7 @@ class RawZone:
                         entry.unlink()
                         changed = True
             if changed:
-                _fsync(folder)
+                fsync(folder)
         ledger = self.ledger_file(source_name)
         ledger.with_name(f".{ledger.name}{TEMP_SUFFIX}").unlink(missing_ok=True)
         present = {entry.name for entry in self.source_dir(source_name).iterdir()}
@@ -273,15 +269,6 @@ def _write_if_missing(path: Path, columns: Iterable[tuple[str, str]]) -> None:
         os.replace(temp, path)
 
 
-def _write_durably(path: Path, table: pa.Table) -> Path:
+def _write_durably(path: Path, table: pa.Table) -> None:
     pq.write_table(table, path, compression=COMPRESSION)
-    _fsync(path)
-    return path
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync(path)
