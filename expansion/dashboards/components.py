@@ -315,7 +315,9 @@ def _page_size(component: Component, total: int) -> int:
     if rows == "all":
         return max(total, 1)
     if not rows.isdigit() or int(rows) == 0:
-        raise ComponentError(f"<DataTable> rows= must be a positive whole number or all, not {rows!r}")
+        raise ComponentError(
+            f"<DataTable> rows= must be a positive whole number or all, not {rows!r}"
+        )
     return int(rows)
 
 
@@ -468,7 +470,12 @@ def chart_figure(component: Component, result: QueryResult, context: Context) ->
 def _trace(component: Component, name: str, xs: list, ys: list, colour: str, fmt: Format) -> dict:
     hover = plotly_format(fmt)
     template = f"%{{y:{hover}}}" if hover else "%{y}"
-    trace: dict = {"name": name, "x": xs, "y": ys, "hovertemplate": f"{name}: {template}<extra></extra>"}
+    trace: dict = {
+        "name": name,
+        "x": xs,
+        "y": ys,
+        "hovertemplate": f"{name}: {template}<extra></extra>",
+    }
     if component.name == "BarChart":
         return trace | {"type": "bar", "marker": {"color": colour}}
     line = {"color": colour, "width": 2}
@@ -514,7 +521,9 @@ def _layout(component: Component, context: Context, show_legend: bool) -> dict:
     height = int(_number_attr(component, "chartAreaHeight") or 300) + (48 if title else 16)
     return {
         "font": {"family": "system-ui, sans-serif", "color": "#1f2937", "size": 12},
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}} if title else None,
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}}
+        if title
+        else None,
         "height": height + (40 if show_legend else 0),
         "margin": {"l": 8, "r": 8, "t": 40 if title else 8, "b": 8},
         "showlegend": show_legend,
@@ -575,16 +584,46 @@ def _reference_line(child: Component, mark: Mapping, context: Context, horizonta
     value = _coordinate(value)
     value_is_y = along_y != horizontal
     if value_is_y:
-        shape = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value}
+        shape = {
+            "type": "line",
+            "xref": "paper",
+            "x0": 0,
+            "x1": 1,
+            "yref": "y",
+            "y0": value,
+            "y1": value,
+        }
     else:
-        shape = {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "xref": "x", "x0": value, "x1": value}
+        shape = {
+            "type": "line",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "xref": "x",
+            "x0": value,
+            "x1": value,
+        }
     shape["line"] = line
     label = mark.get("label")
     if not label:
         return shape, None
-    position = {"x": 1, "xref": "paper", "xanchor": "right", "y": value, "yref": "y", "yanchor": "bottom"}
+    position = {
+        "x": 1,
+        "xref": "paper",
+        "xanchor": "right",
+        "y": value,
+        "yref": "y",
+        "yanchor": "bottom",
+    }
     if not value_is_y:
-        position = {"x": value, "xref": "x", "xanchor": "left", "y": 1, "yref": "paper", "yanchor": "top"}
+        position = {
+            "x": value,
+            "xref": "x",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "top",
+        }
     return shape, {
         "text": str(label),
         "showarrow": False,
@@ -616,8 +655,11 @@ def _reference_area(child: Component, mark: Mapping, context: Context, horizonta
         # an open end reaches the edge of the axis; site.js sets it once the axis is drawn,
         # so that the band does not stretch the axis itself
         open_end = "min" if lo is None else ("max" if hi is None else None)
-        shape |= {f"{value_axis}ref": value_axis, f"{value_axis}0": lo if lo is not None else hi,
-                  f"{value_axis}1": hi if hi is not None else lo}
+        shape |= {
+            f"{value_axis}ref": value_axis,
+            f"{value_axis}0": lo if lo is not None else hi,
+            f"{value_axis}1": hi if hi is not None else lo,
+        }
         if open_end:
             shape["name"] = f"open-{open_end}"
     shape[f"{other_axis}ref"] = other_axis if (x0 is not None or x1 is not None) else "paper"
@@ -633,10 +675,14 @@ def _reference_area(child: Component, mark: Mapping, context: Context, horizonta
         "x": 0.005,
         "xanchor": "left",
         "yref": shape[f"{value_axis}ref"],
-        "y": shape[f"{value_axis}1"] if shape[f"{value_axis}ref"] == "paper" or hi is not None
+        "y": shape[f"{value_axis}1"]
+        if shape[f"{value_axis}ref"] == "paper" or hi is not None
         else lo,
         "yanchor": "top" if hi is not None else "bottom",
-        "font": {"color": context.theme.colour(child.attrs.get("labelColor"), "base-content-muted"), "size": 11},
+        "font": {
+            "color": context.theme.colour(child.attrs.get("labelColor"), "base-content-muted"),
+            "size": 11,
+        },
     }
 
 

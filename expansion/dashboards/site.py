@@ -233,20 +233,26 @@ def create_source_views(con: duckdb.DuckDBPyConnection, sources_dir: Path) -> li
     for source in sorted(p for p in sources_dir.iterdir() if p.is_dir()):
         con.execute(f"create schema if not exists memory.{_ident(source.name)}")
         connection = source / "connection.yaml"
-        kind = (yaml.safe_load(connection.read_text()) or {}).get("type") if connection.exists() else None
+        kind = (
+            (yaml.safe_load(connection.read_text()) or {}).get("type")
+            if connection.exists()
+            else None
+        )
         pattern = "*.csv" if kind == "csv" else "*.sql"
         for file in sorted(source.glob(pattern)):
             view = f"memory.{_ident(source.name)}.{_ident(file.stem)}"
             try:
                 if kind == "csv":
+                    path = str(file.resolve()).replace("'", "''")
                     con.execute(
-                        f"create view {view} as select * from read_csv(?, header = true)",
-                        [str(file.resolve())],
+                        f"create view {view} as select * from read_csv('{path}', header = true)"
                     )
                 else:
                     con.execute(f"create view {view} as {file.read_text(encoding='utf-8')}")
             except duckdb.Error as exc:
-                issues.append(RenderIssue(f"sources/{source.name}/{file.name}", file.stem, str(exc)))
+                issues.append(
+                    RenderIssue(f"sources/{source.name}/{file.name}", file.stem, str(exc))
+                )
     return issues
 
 
@@ -349,7 +355,9 @@ def render_prose(
     values = text_values(text, params, results)
     counter = iter(range(len(values)))
     held = re.sub(
-        f"{_TEXT_PARAM.pattern}|{_TEXT_VALUE.pattern}", lambda m: f"\ue000{next(counter)}\ue001", text
+        f"{_TEXT_PARAM.pattern}|{_TEXT_VALUE.pattern}",
+        lambda m: f"\ue000{next(counter)}\ue001",
+        text,
     )
     html = render_markdown(held, resolve_href)
     return Markup(_HELD.sub(lambda m: str(escape(values[int(m[1])])), html))
@@ -391,7 +399,7 @@ class PageRenderer:
                 '<div id="on-demand"><p class="empty">Loading the page named in the address '
                 "(after #)…</p></div>"
             )
-            yield "page", output_file(shell), self.html(shell, page_title(self.file.page, {}), body)
+            yield "page", output_file(shell), self.html(shell, "Loading", body)
 
     def run_queries(
         self, chunk: Sequence[Mapping[str, str]]
@@ -421,7 +429,9 @@ class PageRenderer:
 
     def _load_pages_table(self, chunk: Sequence[Mapping[str, str]]) -> None:
         columns = ", ".join(f"{_ident(param_column(n))} varchar" for n in self.file.names)
-        self.con.execute(f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})")
+        self.con.execute(
+            f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})"
+        )
         self.con.executemany(
             f"insert into {PAGES_TABLE} values (?{', ?' * len(self.file.names)})",
             [[i, *(params[n] for n in self.file.names)] for i, params in enumerate(chunk)],
@@ -561,4 +571,3 @@ def write_assets(out_dir: Path) -> None:
     for name in ("site.css", "site.js"):
         text = resources.files("expansion.dashboards").joinpath("assets", name).read_text("utf-8")
         (assets / name).write_text(text, encoding="utf-8")
-

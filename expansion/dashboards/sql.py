@@ -127,6 +127,8 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
     order_terms = [o for m in orders for o in m["orders"]]
     if any(o["expression"]["class"] == "CONSTANT" for o in order_terms):
         return None
+    for term in order_terms:
+        _unqualify(term["expression"])
     outer_node = outer["statements"][0]["node"]
     outer_node["from_table"]["right"]["subquery"]["node"] = node
     outer_orders = next(m for m in outer_node["modifiers"] if m["type"] == "ORDER_MODIFIER")
@@ -137,6 +139,18 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
         ]
     except duckdb.Error:
         return None
+
+
+def _unqualify(expression: object) -> None:
+    """Column references as output names: ``t.x`` in an ORDER BY is the output column ``x``."""
+    if isinstance(expression, dict):
+        if expression.get("class") == "COLUMN_REF":
+            expression["column_names"] = expression["column_names"][-1:]
+        for value in expression.values():
+            _unqualify(value)
+    elif isinstance(expression, list):
+        for value in expression:
+            _unqualify(value)
 
 
 def _ast(con: duckdb.DuckDBPyConnection, sql: str) -> dict | None:

@@ -70,4 +70,6 @@ def load_theme(config: Path | None) -> Theme:
     colours = dict(EVIDENCE_COLOURS)
     colours.update({k: str(_light(v)) for k, v in (theme.get("colors") or {}).items()})
     scale = (theme.get("colorScales") or {}).get("default")
-    return Theme(palettes, colours, tuple(str(c) for c in _light(scale)) if scale else EVIDENCE_SCALE)
+    return Theme(
+        palettes, colours, tuple(str(c) for c in _light(scale)) if scale else EVIDENCE_SCALE
+    )
