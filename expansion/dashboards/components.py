@@ -444,10 +444,13 @@ def chart_figure(component: Component, result: QueryResult, context: Context) ->
     value_axis = {
         "gridcolor": "#e5e7eb",
         "zeroline": False,
+        "automargin": True,
         **_tick_format(y_fmt),
         **_range(component),
     }
-    category_axis = {"showgrid": False, **_x_axis(x_kind, x_fmt, len(set(x_values)))}
+    category_axis = {"showgrid": False, "automargin": True} | _x_axis(
+        x_kind, x_fmt, len(set(x_values))
+    )
     if y_title := _axis_title(component, "yAxisTitle", y):
         value_axis["title"] = {"text": y_title}
     if x_title := _axis_title(component, "xAxisTitle", x):
@@ -459,7 +462,7 @@ def chart_figure(component: Component, result: QueryResult, context: Context) ->
     )
     type_ = component.attrs.get("type", "stacked")
     if component.name == "BarChart":
-        layout["barmode"] = {"stacked": "stack", "grouped": "group"}.get(type_)
+        layout["barmode"] = {"stacked": "relative", "grouped": "group"}.get(type_)
         if layout["barmode"] is None:
             raise ComponentError(f"<BarChart> type= must be stacked or grouped, not {type_!r}")
     shapes, annotations = reference_marks(component, context, horizontal)

@@ -3,8 +3,8 @@
 A component prop ``fmt=`` (``Column``, ``BigValue``; ``xFmt``/``yFmt`` on charts)
 names one of Evidence's built-in formats, with Evidence's meaning:
 
-``usd``, ``usd0``-``usd2``      ``$1,235`` / ``$1,234.6`` ...; ``usd0k``-``usd2k``, ``usd0m``-``usd2m``
-                                in thousands (``$64.3k``) or millions (``$4.56M``)
+``usd``, ``usd0``-``usd2``      ``$1,235`` / ``$1,234.6`` ...; ``usd0k``-``usd2k`` and
+                                ``usd0m``-``usd2m`` in thousands or millions (``$64.3k``)
 ``pct``, ``pct0``-``pct3``      a fraction as percent: ``0.731`` -> ``73.1%`` (``pct`` = ``pct1``)
 ``num0``-``num4``               ``1,234.57``; ``num0k``-``num2k``, ``num0m``-``num2m`` likewise
 ``mult``, ``mult0``-``mult2``   ``5.3x``
@@ -156,7 +156,7 @@ def plotly_format(fmt: Format) -> str | None:
 
 
 def column_title(column: str) -> str:
-    """A heading for ``column`` when no ``title=`` is given: ``current_arr_usd`` -> ``Current ARR``."""
+    """A heading when no ``title=`` is given: ``current_arr_usd`` -> ``Current ARR``."""
     name = column
     for suffix in _TAG_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):

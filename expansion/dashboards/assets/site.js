@@ -85,6 +85,7 @@
       th.setAttribute("aria-sort", sorted ? (state.sort[1] === "desc" ? "descending" : "ascending") : "none");
     });
     state.pager.replaceChildren();
+    if (!state.data.rows.length) return;
     const first = rows.length ? state.page * size + 1 : 0;
     const note = document.createElement("span");
     note.className = "table-count";
