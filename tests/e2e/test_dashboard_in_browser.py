@@ -39,46 +39,60 @@ def test_every_page_renders_whole(company, site, tmp_path, capsys):
 
 def test_the_finder_finds_filters_and_downloads(company, site, tmp_path):
     with duckdb.connect(str(company.data_dir / "serving.duckdb"), read_only=True) as con:
+        # the least ready account: on the finder's last page until it is searched for
         name, segment = con.execute(
             "select account_name, segment from marts.expansion_scorecard "
             "order by readiness_rank desc limit 1"
         ).fetchone()
-        part = name.split()[0][1:6].lower()  # part of the first word, not its start
-        expected = {
+        part_of_name = name[1:-1].lower()  # neither its start nor its end
+        # part of the first word, shared by many names: then narrowed by segment
+        common_part = name.split()[0][1:6].lower()
+        expected = [
             r[0]
             for r in con.execute(
                 "select account_name from marts.expansion_scorecard "
                 "where segment = ? and contains(lower(account_name), ?)",
-                [segment, part],
+                [segment, common_part],
             ).fetchall()
-        }
+        ]
     downloads = tmp_path / "downloads"
     downloads.mkdir()
+    finder = "document.querySelectorAll('.data-table')[0]"
+
+    def search(text: str) -> None:
+        devtools.evaluate(
+            f"(() => {{ const s = {finder}.querySelector('input[type=search]');"
+            f" s.value = {text!r}; s.dispatchEvent(new Event('input')); }})()"
+        )
+
+    def column(n: int) -> list[str]:
+        return devtools.evaluate(
+            f"[...{finder}.querySelectorAll('tbody tr td:nth-child({n})')]"
+            ".map(td => td.textContent)"
+        )
+
     with serve(site) as base, chromium(tmp_path / "profile") as devtools:
         devtools.call("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
         open_page(devtools, base + "scorecard/index.html", "'{}'")
-        finder = "document.querySelectorAll('.data-table')[0]"
-        devtools.evaluate(
-            f"(() => {{ const s = {finder}.querySelector('input[type=search]');"
-            f" s.value = {part!r}; s.dispatchEvent(new Event('input')); }})()"
-        )
-        found = devtools.evaluate(
-            f"[...{finder}.querySelectorAll('tbody tr td:nth-child(2)')].map(td => td.textContent)"
-        )
+        assert name not in column(2), "the least ready account is not on the first page"
+        search(part_of_name)
+        found = column(2)
         assert name in found
+        assert all(part_of_name in f.lower() for f in found)
+
+        search(common_part)
         devtools.evaluate(
             "(() => { const s = document.querySelector('select[data-input=segment]');"
             f" s.value = {segment!r}; s.dispatchEvent(new Event('change')); }})()"
         )
-        segments = devtools.evaluate(
-            f"[...{finder}.querySelectorAll('tbody tr td:nth-child(3)')].map(td => td.textContent)"
-        )
-        assert set(segments) == {segment}
+        assert set(column(3)) == {segment}
+        count = devtools.evaluate(f"{finder}.querySelector('.table-count').textContent")
+        assert f"of {len(expected):,} matching rows" in count
         devtools.evaluate(f"{finder}.querySelector('.table-download').click()")
         deadline = time.monotonic() + 30
         while not list(downloads.glob("*.csv")) and time.monotonic() < deadline:
             time.sleep(0.2)
     (download,) = downloads.glob("*.csv")
     rows = list(csv.DictReader(download.open(encoding="utf-8")))
-    assert {r["Account"] for r in rows} == expected
+    assert sorted(r["Account"] for r in rows) == sorted(expected)
     assert {r["Segment"] for r in rows} == {segment}
