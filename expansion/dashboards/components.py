@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from markupsafe import Markup
@@ -206,6 +207,9 @@ class TableColumn:
     numeric: bool
     link_label: str | None = None
     """For ``contentType=link``: the column (or text) to show as the link's label."""
+    pinned: bool = False
+    """Stays in view when the table scrolls sideways (a narrow screen): the first link
+    column, else the first column; what names the row."""
 
 
 def table_columns(component: Component, result: QueryResult) -> list[TableColumn]:
@@ -235,6 +239,10 @@ def table_columns(component: Component, result: QueryResult) -> list[TableColumn
                 label if content_type == "link" else None,
             )
         )
+    if columns:
+        links = [i for i, c in enumerate(columns) if c.link_label is not None]
+        pinned = links[0] if links else 0
+        columns[pinned] = replace(columns[pinned], pinned=True)
     return columns
 
 
@@ -271,7 +279,7 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
     sort = _initial_sort(component, columns)
     payload = {
         "name": query,
-        "columns": [{"title": c.title, "num": c.numeric} for c in columns],
+        "columns": [{"title": c.title, "num": c.numeric, "pin": c.pinned} for c in columns],
         "rows": rows,
         "pageSize": page_size,
         "search": flag(component, "search", False),
@@ -281,9 +289,7 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
         "filters": filters,
     }
     first_page = _sorted_rows(rows, sort)[:page_size]
-    head = Markup("").join(
-        Markup("<th{}>{}</th>").format(_num_class(c.numeric), c.title) for c in columns
-    )
+    head = Markup("").join(Markup("<th{}>{}</th>").format(_cell_class(c), c.title) for c in columns)
     body = Markup("\n").join(_row_html(row, columns) for row in first_page)
     note = ""
     if len(rows) > page_size:
@@ -305,7 +311,7 @@ def _row_html(row: list, columns: list[TableColumn]) -> Markup:
             content = Markup('<a href="{}">{}</a>').format(cell[1], cell[0])
         else:
             content = cell
-        parts.append(Markup("<td{}>{}</td>").format(_num_class(column.numeric), content))
+        parts.append(Markup("<td{}>{}</td>").format(_cell_class(column), content))
     href_attr = Markup(' data-href="{}"').format(row_href) if row_href else Markup("")
     return Markup("<tr{}>{}</tr>").format(href_attr, Markup("").join(parts))
 
@@ -361,8 +367,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _num_class(is_numeric: bool) -> Markup:
-    return Markup(' class="num"') if is_numeric else Markup("")
+def _cell_class(column: TableColumn) -> Markup:
+    classes = " ".join(
+        name for name, on in (("num", column.numeric), ("pinned", column.pinned)) if on
+    )
+    return Markup(' class="{}"').format(classes) if classes else Markup("")
 
 
 # --- Charts -----------------------------------------------------------------
@@ -440,7 +449,7 @@ def chart_figure(component: Component, result: QueryResult, context: Context) ->
     if horizontal:
         for trace in traces:
             trace["x"], trace["y"], trace["orientation"] = trace["y"], trace["x"], "h"
-    layout = _layout(component, context, show_legend=series is not None and len(groups) > 1)
+    layout = _layout(component, context, legend_items=len(groups) if series else 0)
     value_axis = {
         "gridcolor": "#e5e7eb",
         "zeroline": False,
@@ -519,18 +528,21 @@ def _x_axis(kind: str, fmt: Format, distinct: int) -> dict:
     return {"type": "category", "automargin": True}
 
 
-def _layout(component: Component, context: Context, show_legend: bool) -> dict:
+def _layout(component: Component, context: Context, legend_items: int) -> dict:
+    """A legend (for two series or more) sits under the chart, below the x axis and its
+    title, and adds a line of height per three series (the rows a narrow screen needs)."""
     title = component.attrs.get("title")
     height = int(_number_attr(component, "chartAreaHeight") or 300) + (48 if title else 16)
+    show_legend = legend_items > 1
     return {
         "font": {"family": "system-ui, sans-serif", "color": "#1f2937", "size": 12},
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}}
         if title
         else None,
-        "height": height + (40 if show_legend else 0),
+        "height": height + (20 + 20 * math.ceil(legend_items / 3) if show_legend else 0),
         "margin": {"l": 8, "r": 8, "t": 40 if title else 8, "b": 8},
         "showlegend": show_legend,
-        "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"},
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "yref": "container"},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "hovermode": "closest",
@@ -619,13 +631,14 @@ def _reference_line(child: Component, mark: Mapping, context: Context, horizonta
         "yanchor": "bottom",
     }
     if not value_is_y:
+        # above the plot area, where it hides no bar or point
         position = {
             "x": value,
             "xref": "x",
             "xanchor": "left",
             "y": 1,
             "yref": "paper",
-            "yanchor": "top",
+            "yanchor": "bottom",
         }
     return shape, {
         "text": str(label),
@@ -671,17 +684,29 @@ def _reference_area(child: Component, mark: Mapping, context: Context, horizonta
     label = mark.get("label")
     if not label:
         return shape, None
+    if horizontal:
+        # above the plot area at the band's start, where it hides no bar
+        position = {
+            "xref": shape["xref"],
+            "x": shape["x0"] if shape["xref"] == "paper" else min(shape["x0"], shape["x1"]),
+            "xanchor": "left",
+            "yref": "paper",
+            "y": 1,
+            "yanchor": "bottom",
+        }
+    else:
+        position = {
+            "xref": "paper",
+            "x": 0.005,
+            "xanchor": "left",
+            "yref": shape["yref"],
+            "y": shape["y1"] if shape["yref"] == "paper" or hi is not None else lo,
+            "yanchor": "top" if hi is not None else "bottom",
+        }
     return shape, {
         "text": str(label),
         "showarrow": False,
-        "xref": "paper",
-        "x": 0.005,
-        "xanchor": "left",
-        "yref": shape[f"{value_axis}ref"],
-        "y": shape[f"{value_axis}1"]
-        if shape[f"{value_axis}ref"] == "paper" or hi is not None
-        else lo,
-        "yanchor": "top" if hi is not None else "bottom",
+        **position,
         "font": {
             "color": context.theme.colour(child.attrs.get("labelColor"), "base-content-muted"),
             "size": 11,
@@ -740,9 +765,12 @@ def heatmap_figure(component: Component, result: QueryResult, context: Context) 
         "hovertemplate": f"%{{y}} · %{{x}}: %{{z:{d3}}}<extra></extra>",
         "xgap": 1,
         "ygap": 1,
-        "colorbar": {"tickformat": d3, "thickness": 12},
+        "colorbar": {"tickformat": d3, "thickness": 12}
+        | _whole_number_ticks(
+            fmt, [*vs, _number_attr(component, "min"), _number_attr(component, "max")]
+        ),
     }
-    layout = _layout(component, context, show_legend=False)
+    layout = _layout(component, context, legend_items=0)
     layout |= {
         "height": max(300, 120 + 24 * len(rows)),
         "margin": {"l": 8, "r": 8, "t": 96 if title else 56, "b": 8},
@@ -752,6 +780,16 @@ def heatmap_figure(component: Component, result: QueryResult, context: Context) 
     if title:
         layout["title"] |= {"y": 0.99, "yanchor": "top", "yref": "container"}
     return {"data": [trace], "layout": layout}
+
+
+def _whole_number_ticks(fmt: Format, values: Sequence[object]) -> dict:
+    """One tick per whole number on a short scale (``values`` and its pinned ends) of whole
+    numbers shown without decimals (plotly's own steps of 0.5 would read 0, 1, 1, 2, 2)."""
+    present = [float(v) for v in values if v is not None]  # type: ignore[arg-type]
+    whole = fmt.kind in ("num", "usd") and fmt.decimals == 0 and not fmt.scale
+    if not (whole and present and all(v.is_integer() for v in present)):
+        return {}
+    return {"dtick": 1} if max(present) - min(present) <= 10 else {}
 
 
 def chart(component: Component, result: QueryResult, context: Context) -> Markup:

@@ -144,9 +144,10 @@ def plotly_format(fmt: Format) -> str | None:
     """A d3 format string that shows numbers in ``fmt`` on a plotly axis or hover."""
     if fmt.kind == "pct":
         return f".{fmt.decimals}%"
+    if fmt.scale and fmt.kind in ("usd", "num"):
+        # SI prefixes with up to three significant digits: $500k, $1.5M, $2.25M
+        return ("$" if fmt.kind == "usd" else "") + ".3~s"
     if fmt.kind == "usd":
-        if fmt.scale:
-            return f"$.{max(fmt.decimals or 0, 1)}s"
         return f"$,.{fmt.decimals}f"
     if fmt.kind == "num" and fmt.decimals is not None:
         return f",.{fmt.decimals}f"

@@ -62,6 +62,9 @@ def test_an_unknown_format_is_an_error():
 
 def test_axis_formats():
     assert plotly_format(parse_format("usd0")) == "$,.0f"
+    # significant digits, not decimals: $1.5M must not round to $2M beside $2M
+    assert plotly_format(parse_format("usd0m")) == "$.3~s"
+    assert plotly_format(parse_format("num1k")) == ".3~s"
     assert plotly_format(parse_format("pct0")) == ".0%"
     assert plotly_format(column_format("accounts")) is None
 

@@ -89,9 +89,12 @@ def test_account_pages_beyond_the_limit_load_on_demand(render_repo_pages, tmp_pa
 def test_links_go_to_a_page_of_its_own_or_on_demand(render_repo_pages, tmp_path):
     render_repo_pages(tmp_path, limit=2)
     html = (tmp_path / "index.html").read_text()
-    assert '<td><a href="accounts/A-001/index.html">Acme Corp</a></td>' in html
-    assert '<td><a href="accounts/A-002/index.html">Globex</a></td>' in html
-    assert '<td><a href="accounts/%5Baccount_id%5D/index.html#A-003">Initech</a></td>' in html
+    # the link column names the row: it is the one pinned when a narrow screen scrolls
+    assert '<td class="pinned"><a href="accounts/A-001/index.html">Acme Corp</a></td>' in html
+    assert '<td class="pinned"><a href="accounts/A-002/index.html">Globex</a></td>' in html
+    initech = '<a href="accounts/%5Baccount_id%5D/index.html#A-003">Initech</a>'
+    assert f'<td class="pinned">{initech}</td>' in html
+    assert '<th class="pinned">Account</th><th>Segment</th>' in html
 
 
 def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
@@ -134,7 +137,8 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
     assert batched.ok and one_by_one.ok
     acme = (tmp_path / "batched/accounts/A-001/index.html").read_text()
     # Enterprise peers of Acme, largest first, two of them
-    assert re.findall(r"<td>(Acme Corp|Globex|Initech)</td>", acme) == ["Acme Corp", "Globex"]
+    peers = re.findall(r'<td class="pinned">(Acme Corp|Globex|Initech)</td>', acme)
+    assert peers == ["Acme Corp", "Globex"]
     for account in ("A-002", "A-003", "A-004", "A-005"):
         batch_page = (tmp_path / f"batched/accounts/{account}/index.html").read_text()
         single_page = (tmp_path / f"single/accounts/{account}/index.html").read_text()

@@ -50,7 +50,8 @@
     if (href) tr.dataset.href = href;
     cells.forEach((cell, i) => {
       const td = document.createElement("td");
-      if (state.data.columns[i].num) td.className = "num";
+      const column = state.data.columns[i];
+      td.className = [column.num && "num", column.pin && "pinned"].filter(Boolean).join(" ");
       if (Array.isArray(cell)) {
         const a = document.createElement("a");
         a.href = cell[1];
@@ -179,6 +180,7 @@
     const open = shapes.filter((s) => s.name === "open-max" || s.name === "open-min");
     spec.layout.shapes = shapes.filter((s) => !open.includes(s));
     Plotly.newPlot(plot, spec.data, spec.layout, { displayModeBar: false, responsive: true });
+    const updates = wholeTickSteps(plot);
     if (open.length) {
       const axis = open[0].yref === "x" ? "xaxis" : "yaxis";
       const range = plot._fullLayout[axis].range.slice();
@@ -187,8 +189,23 @@
         if (shape.name === "open-max") shape[`${end}1`] = range[1];
         else shape[`${end}0`] = range[0];
       }
-      Plotly.relayout(plot, { [`${axis}.range`]: range, shapes: shapes });
+      Object.assign(updates, { [`${axis}.range`]: range, shapes: shapes });
     }
+    if (Object.keys(updates).length) Plotly.relayout(plot, updates);
+  }
+
+  // A tick format with a fixed number of decimals cannot show a finer step: a flat $4,843
+  // series would read $4,843, $4,843, $4,844. Such an axis steps by its format's unit.
+  function wholeTickSteps(plot) {
+    const updates = {};
+    for (const axis of ["xaxis", "yaxis"]) {
+      const full = plot._fullLayout[axis];
+      const format = full && full.type === "linear" && /\.(\d)([f%])$/.exec(full.tickformat || "");
+      if (!format) continue;
+      const unit = 10 ** -(Number(format[1]) + (format[2] === "%" ? 2 : 0));
+      if (full.dtick < unit) updates[`${axis}.dtick`] = unit;
+    }
+    return updates;
   }
 
   function initPage(root) {
