@@ -33,7 +33,7 @@ def site(dashboards_dir, serving_db, tmp_path):
 
 def test_every_page_is_whole(site, tmp_path):
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
-    assert audit_site(site, pages, tmp_path / "profiles") == {}
+    assert audit_site(site, pages, tmp_path / "profiles").problems == {}
 
 
 def test_overview_draws_its_chart(site, tmp_path):

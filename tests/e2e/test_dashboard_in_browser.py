@@ -31,10 +31,16 @@ def test_every_page_renders_whole(company, site, tmp_path, capsys):
     assert len(account_pages) >= active, "every active account has a page"
 
     started = time.monotonic()
-    problems = audit_site(site, pages, tmp_path)
+    audit = audit_site(site, pages, tmp_path)
     with capsys.disabled():
-        print(f"\n{len(pages)} pages checked in Chromium in {time.monotonic() - started:.0f} s")
-    assert problems == {}
+        print(
+            f"\n{len(pages)} pages checked in Chromium in {time.monotonic() - started:.0f} s "
+            f"({len(audit.drawn)} drawn with plotly.js, {len(audit.narrow)} at 800 px)"
+        )
+    assert audit.problems == {}
+    # every kind of page, the account page included, opened at 800 px and drawn
+    assert len(audit.narrow) == len(pages) - len(account_pages) + 1
+    assert any(p.startswith("accounts/") for p in audit.drawn)
 
 
 def test_the_finder_finds_filters_and_downloads(company, site, tmp_path):
