@@ -207,6 +207,8 @@ class TableColumn:
     numeric: bool
     link_label: str | None = None
     """For ``contentType=link``: the column (or text) to show as the link's label."""
+    is_date: bool = False
+    """Dates do not wrap at their hyphens."""
     pinned: bool = False
     """Stays in view when the table scrolls sideways (a narrow screen): the first link
     column, else the first column; what names the row."""
@@ -237,6 +239,8 @@ def table_columns(component: Component, result: QueryResult) -> list[TableColumn
                 fmt_of(spec, column),
                 numeric,
                 label if content_type == "link" else None,
+                is_date=label is None
+                and any(isinstance(row[position], dt.date) for row in result.rows),
             )
         )
     if columns:
@@ -279,7 +283,10 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
     sort = _initial_sort(component, columns)
     payload = {
         "name": query,
-        "columns": [{"title": c.title, "num": c.numeric, "pin": c.pinned} for c in columns],
+        "columns": [
+            {"title": c.title, "num": c.numeric, "date": c.is_date, "pin": c.pinned}
+            for c in columns
+        ],
         "rows": rows,
         "pageSize": page_size,
         "search": flag(component, "search", False),
@@ -368,9 +375,8 @@ def _is_number(value: object) -> bool:
 
 
 def _cell_class(column: TableColumn) -> Markup:
-    classes = " ".join(
-        name for name, on in (("num", column.numeric), ("pinned", column.pinned)) if on
-    )
+    flags = (("num", column.numeric), ("date", column.is_date), ("pinned", column.pinned))
+    classes = " ".join(name for name, on in flags if on)
     return Markup(' class="{}"').format(classes) if classes else Markup("")
 
 

@@ -81,6 +81,7 @@ def test_account_pages_beyond_the_limit_load_on_demand(render_repo_pages, tmp_pa
     assert "<title>Globex · Expansion revenue</title>" in globex
     assert "<h1>Globex</h1>" in globex
     assert '<p class="big-value-number">$80,000</p>' in globex
+    assert '<td class="date">2023-01-02</td>' in globex  # a date does not wrap at its hyphens
     initech = (tmp_path / "accounts/[account_id]/data/A-003.js").read_text()
     assert initech.startswith('window.showOnDemandPage({"title":"Initech","body":"')
     assert "$30,000" in initech

@@ -51,7 +51,7 @@
     cells.forEach((cell, i) => {
       const td = document.createElement("td");
       const column = state.data.columns[i];
-      td.className = [column.num && "num", column.pin && "pinned"].filter(Boolean).join(" ");
+      td.className = [column.num && "num", column.date && "date", column.pin && "pinned"].filter(Boolean).join(" ");
       if (Array.isArray(cell)) {
         const a = document.createElement("a");
         a.href = cell[1];
