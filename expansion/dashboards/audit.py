@@ -8,12 +8,14 @@ snake_case code, more than 4 decimals) in a table, a card, a chart's legend,
 category ticks or labels, and every link, so that the caller can check the files
 behind them.
 
-``audit_site`` opens every page three ways (see docs/dashboards.md, "The browser
-audit"):
+``audit_site`` works in three passes (docs/dashboards.md, "The browser audit: three
+passes"):
 
-1. every page at 1,400 px with plotly.js served empty: all of the above except
-   what only plotly draws, from each chart's own JSON; the probe also returns
-   each chart's *layout signature* and the page's kind (its page file);
+1. every page at 1,400 px with plotly.js served empty, each written in place into
+   its tab's open document after the first (``browser.WRITE_IN_PLACE``): all of the
+   above except what only plotly draws, checked from each chart's own JSON; the
+   probe also returns each chart's *layout signature* and the page's kind (its
+   page file);
 2. with plotly.js, at 1,400 px, the fewest pages that draw every distinct chart
    signature at least once (every page of its own kind, one account page for all
    account charts that only differ in their data);
@@ -44,7 +46,6 @@ class Audit:
     """Problems per page (pages without problems left out), and what each pass opened."""
 
     problems: dict[str, list[str]] = field(default_factory=dict)
-    pages: list[str] = field(default_factory=list)
     drawn: list[str] = field(default_factory=list)
     """Opened again with plotly.js at 1,400 px: one page per distinct chart signature."""
     narrow: list[str] = field(default_factory=list)
@@ -121,7 +122,7 @@ def one_page_of_each_kind(kinds: dict[str, str]) -> list[str]:
 def audit_site(site: Path, pages: list[str], profile: Path, workers: int = 2) -> Audit:
     """Audit ``pages`` (paths under ``site``) in ``workers`` headless browsers, one tab
     each, in the three passes of the module docstring."""
-    audit = Audit(pages=list(pages))
+    audit = Audit()
     layouts: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
     for page, visit_problems, state in _open_all(
