@@ -23,7 +23,7 @@ from expansion.settings import DataDir
 
 pytestmark = pytest.mark.spark
 
-COMPANY = GeneratorConfig(accounts=40, days=60, seed=7, end_date=dt.date(2026, 11, 21))
+COMPANY = GeneratorConfig(accounts=20, days=30, seed=7, end_date=dt.date(2026, 11, 21))
 
 
 @pytest.fixture(scope="module")
