@@ -104,7 +104,10 @@ signal_windows as (
         max(case when signal_id = 'recent_promoter_nps' then window_days end) as promoter_nps_days,
         max(
             case when signal_id = 'recent_promoter_nps' then min_value end
-        ) as promoter_nps_min_score
+        ) as promoter_nps_min_score,
+        max(
+            case when signal_id = 'usage_near_capacity' then min_value end
+        ) as capacity_threshold
 
     from signal_points
 
@@ -426,6 +429,105 @@ departments_since_purchase as (
 
 ),
 
+-- purchased capacity on the as-of date: seats, and the plan limits that count
+-- as capacity at the usage_near_capacity threshold (macro plan_limit_counts)
+capacity_ratios as (
+
+    select
+        product_usage.account_id,
+        product_usage.usage_date,
+        product_usage.active_user_seat_ratio as seats_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.events_limit_ratio',
+            'product_usage.limit_events_monthly',
+            'signal_windows.capacity_threshold',
+        ) }} as events_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.integrations_limit_ratio',
+            'product_usage.limit_integrations',
+            'signal_windows.capacity_threshold',
+        ) }} as integrations_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.environments_limit_ratio',
+            'product_usage.limit_environments',
+            'signal_windows.capacity_threshold',
+        ) }} as environments_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.storage_limit_ratio',
+            'product_usage.limit_storage_gb',
+            'signal_windows.capacity_threshold',
+        ) }} as storage_ratio
+
+    from product_usage
+    inner join active_accounts
+        on
+            product_usage.account_id = active_accounts.account_id
+            and product_usage.usage_date = active_accounts.as_of_date
+    cross join signal_windows
+
+),
+
+capacity_bound as (
+
+    -- the most used share of what the account pays for (ties: the order below)
+    select
+        account_id,
+        usage_date,
+        case
+            when
+                coalesce(seats_ratio, -1) >= coalesce(events_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(integrations_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(storage_ratio, -1)
+                and seats_ratio is not null
+                then 'seats'
+            when
+                coalesce(events_ratio, -1) >= coalesce(integrations_ratio, -1)
+                and coalesce(events_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(events_ratio, -1) >= coalesce(storage_ratio, -1)
+                and events_ratio is not null
+                then 'events'
+            when
+                coalesce(integrations_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(integrations_ratio, -1) >= coalesce(storage_ratio, -1)
+                and integrations_ratio is not null
+                then 'integrations'
+            when
+                coalesce(environments_ratio, -1) >= coalesce(storage_ratio, -1)
+                and environments_ratio is not null
+                then 'environments'
+            when storage_ratio is not null then 'storage'
+        end as capacity_binding_dimension,
+        seats_ratio,
+        events_ratio,
+        integrations_ratio,
+        environments_ratio,
+        storage_ratio
+
+    from capacity_ratios
+
+),
+
+capacity as (
+
+    select
+        account_id,
+        usage_date,
+        capacity_binding_dimension,
+        cast(
+            case capacity_binding_dimension
+                when 'seats' then seats_ratio
+                when 'events' then events_ratio
+                when 'integrations' then integrations_ratio
+                when 'environments' then environments_ratio
+                when 'storage' then storage_ratio
+            end as decimal(18, 4)
+        ) as usage_capacity_ratio
+
+    from capacity_bound
+
+),
+
 segment_medians as (
 
     select
@@ -453,7 +555,7 @@ final as (
             active_accounts.current_arr_usd / nullif(segment_medians.median_arr_usd, 0)
             as decimal(18, 4)
         ) as arr_to_segment_median_ratio,
-        product_usage.usage_date is not null as has_usage_on_as_of_date,
+        coalesce(product_usage.has_usage_row, false) as has_usage_on_as_of_date,
         product_usage.active_users,
         product_usage.paid_seats,
         product_usage.users_to_date,
@@ -461,8 +563,9 @@ final as (
         product_usage.active_user_seat_ratio,
         product_usage.weekly_active_user_ratio,
         product_usage.core_feature_adoption_ratio,
-        product_usage.usage_capacity_ratio,
-        product_usage.capacity_binding_dimension,
+        capacity.usage_capacity_ratio,
+        cast(capacity.capacity_binding_dimension as {{ dbt.type_string() }})
+            as capacity_binding_dimension,
         support.ticket_trend,
         support.latest_csat_score,
         relationship.latest_nps_score,
@@ -507,6 +610,10 @@ final as (
         on
             active_accounts.account_id = product_usage.account_id
             and active_accounts.as_of_date = product_usage.usage_date
+    left join capacity
+        on
+            active_accounts.account_id = capacity.account_id
+            and active_accounts.as_of_date = capacity.usage_date
     left join support
         on
             active_accounts.account_id = support.account_id
