@@ -10,8 +10,8 @@
     - eligible_accounts: accounts with a subscription line active on some
       day of the window; segment = the account's segment in the window
       (int_account_arr_monthly: at the last month end on or before the
-      window start, else at the first month end in the window - not its
-      segment on the as-of date, which an expansion may have changed).
+      window start, else at the first month end after it - not its segment
+      on the as-of date, which an expansion may have changed).
     - firing_accounts / firings: eligible accounts with >= 1 firing in the
       window at the threshold (int_trigger_threshold_firings: rising edges
       and cooldown, as trigger_firings), and the firings. firing_rate =
@@ -115,7 +115,8 @@ eligible_accounts as (
 ),
 
 -- the segment in the window: at the last month end on or before its start,
--- else at the first month end inside it
+-- else at the first month end after it (an account that starts paying in the
+-- window)
 window_segments as (
 
     select
@@ -137,9 +138,7 @@ window_segments as (
     from eligible_accounts
     cross join backtest_window
     inner join account_arr
-        on
-            eligible_accounts.account_id = account_arr.account_id
-            and backtest_window.window_end >= account_arr.month_end_date
+        on eligible_accounts.account_id = account_arr.account_id
 
 ),
 
