@@ -84,7 +84,8 @@ gated as (
         recent_firings.trigger_id,
         recent_firings.fired_on,
         recent_firings.signal_value,
-        recent_firings.threshold_value
+        recent_firings.threshold_value,
+        recent_firings.is_quarantined
     from recent_firings
     inner join gate
         on
@@ -151,7 +152,8 @@ final as (
             {{ expansion_owner('owner_rule', 'csm_owner', 'ae_owner', 'is_ae_escalated') }}
             as {{ dbt.type_string() }}
         ) as owner,
-        cast({{ dbt.dateadd('day', 'due_days', 'fired_on') }} as date) as due_date
+        cast({{ dbt.dateadd('day', 'due_days', 'fired_on') }} as date) as due_date,
+        is_quarantined
     from keyed
 
 )
