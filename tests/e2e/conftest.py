@@ -1,9 +1,15 @@
 """The demo company, generated and refreshed once through the real `expansion demo`
-command (the README's main command), with alerts posted to a local webhook."""
+command (the README's main command), with alerts posted to a local webhook.
+
+The company is generated with the real-feed shapes the default demo does not have
+(docs/generator.md): accounts whose usage feed goes dark for days or weeks, a monthly
+fx file, Starter usage-ceiling intents on the one environment."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +28,15 @@ class Company:
     first_refresh: subprocess.CompletedProcess
     first_night_posts: tuple[str, ...]
     """The texts the local webhook received during the first refresh."""
+
+
+REAL_FEED_SHAPES = (
+    "--dark-accounts",
+    "0.05",
+    "--fx-feed",
+    "monthly",
+    "--starter-environment-intents",
+)
 
 
 def expansion_command(*args: str) -> list[str]:
@@ -64,7 +79,9 @@ def e2e_environment(tmp_path_factory, session_webhook) -> Environment:
 def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
     data_dir = tmp_path_factory.mktemp("company") / "data"
     posts_before = len(session_webhook.received)
-    first = run(expansion_command("demo", "--data-dir", str(data_dir)), e2e_environment)
+    first = run(
+        expansion_command("demo", "--data-dir", str(data_dir), *REAL_FEED_SHAPES), e2e_environment
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     return Company(
         landing=data_dir / "landing",
@@ -72,3 +89,24 @@ def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
         first_refresh=first,
         first_night_posts=tuple(m["text"] for m in session_webhook.received[posts_before:]),
     )
+
+
+@pytest.fixture
+def company_copy(company, tmp_path) -> Company:
+    """A private copy of the refreshed demo company, for a test that changes its feeds."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(company.data_dir, data_dir)
+    return dataclasses.replace(company, landing=data_dir / "landing", data_dir=data_dir)
+
+
+@pytest.fixture
+def refresh(e2e_environment):
+    """Run `expansion refresh` on a company in a subprocess, as the scheduler would."""
+
+    def run_refresh(company: Company, **kwargs) -> subprocess.CompletedProcess:
+        command = expansion_command(
+            "refresh", "--landing", str(company.landing), "--data-dir", str(company.data_dir)
+        )
+        return run(command, e2e_environment, **kwargs)
+
+    return run_refresh
