@@ -15,7 +15,7 @@
     Set-based: an account's lines are first merged into islands of
     continuous coverage (gaps and islands over start_date, a renewal that
     starts the day the old line ends continues the island), and each island
-    is joined to a calendar of day numbers (macro integers_from_zero).
+    is joined to a calendar of days (macro calendar_days).
 
     Incremental (macro incremental_output_window): the days from (latest
     built day - 3) on; lines and the feed start are read whole (small).
@@ -74,14 +74,7 @@ days_bounded as (
 
 calendar as (
 
-    select
-        cast({{ dbt.dateadd('day', 'integers.n', 'days_bounded.first_day') }} as date)
-            as usage_date
-    from ({{ integers_from_zero(100000) }}) as integers
-    cross join days_bounded
-    where
-        integers.n
-        <= {{ dbt.datediff('days_bounded.first_day', 'days_bounded.last_day', 'day') }}
+    {{ calendar_days('days_bounded', 'first_day', 'last_day', 'usage_date') }}
 
 ),
 

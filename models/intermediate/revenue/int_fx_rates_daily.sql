@@ -13,8 +13,8 @@
     converts; a currency with no rate at all has no row. USD is always 1,
     whether or not the rates file carries USD rows.
 
-    Days are numbered from a portable row generator (integers_from_zero):
-    up to 100,000 days (273 years) of history.
+    Days come from a portable day spine (macro calendar_days): up to 100,000
+    days (273 years) of history.
 -#}
 with
 
@@ -72,14 +72,7 @@ calendar_bounds as (
 
 calendar as (
 
-    select
-        cast({{ dbt.dateadd('day', 'integers.n', 'calendar_bounds.first_day') }} as date)
-            as valuation_date
-    from ({{ integers_from_zero(100000) }}) as integers
-    cross join calendar_bounds
-    where
-        integers.n
-        <= {{ dbt.datediff('calendar_bounds.first_day', 'calendar_bounds.last_day', 'day') }}
+    {{ calendar_days('calendar_bounds', 'first_day', 'last_day', 'valuation_date') }}
 
 ),
 
