@@ -6,6 +6,7 @@ breach, which quarantines a trigger only on a book of 500+ accounts, is tested h
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 
@@ -78,10 +79,19 @@ def test_the_first_night_posts_each_alert_once_and_holds_a_quarantined_triggers(
     assert not [text for text in posted for trigger in quarantined if f"`{trigger}`" in text]
 
 
-def tag_tickets_from(landing, first_day: str, tag: str) -> int:
-    """The support export starts tagging tickets with ``tag`` on ``first_day``: every ticket
-    created since then carries it, none before does (a newly tracked signal). The file is
-    rewritten as the generator writes it (text, nulls as empty unquoted fields)."""
+def compliance_terms() -> set[str]:
+    """The ticket tags compliance_ask listens to (its registry row's match_terms)."""
+    with (PROJECT_ROOT / "seeds" / "trigger_registry.csv").open(newline="") as registry:
+        (row,) = [r for r in csv.DictReader(registry) if r["trigger_id"] == "compliance_ask"]
+    return {term.strip() for term in row["match_terms"].split(";") if term.strip()}
+
+
+def track_compliance_asks_from(landing, first_day: str) -> int:
+    """The support export starts tagging compliance requests on ``first_day``: every ticket
+    created since then carries ``saml``, none before carries any compliance tag (a newly
+    tracked signal). The file is rewritten as the generator writes it (text, nulls as empty
+    unquoted fields)."""
+    terms = compliance_terms()
     path = landing / "support_tickets" / "support_tickets.csv"
     names = SOURCES_BY_NAME["support_tickets"].column_names
     table = pacsv.read_csv(
@@ -91,11 +101,15 @@ def tag_tickets_from(landing, first_day: str, tag: str) -> int:
         ),
     )
     tickets = table.to_pandas()
-    kept = tickets["tags"].fillna("").str.split(";").map(lambda tags: [t for t in tags if t])
-    kept = kept.map(lambda tags: [t for t in tags if t != tag])
+    kept = (
+        tickets["tags"]
+        .fillna("")
+        .str.split(";")
+        .map(lambda tags: [t for t in tags if t and t not in terms])
+    )
     recent = tickets["created_at"].fillna("") >= first_day
     tickets["tags"] = [
-        ";".join([*tags, tag] if is_recent else tags) or None
+        ";".join([*tags, "saml"] if is_recent else tags) or None
         for tags, is_recent in zip(kept, recent, strict=True)
     ]
     pacsv.write_csv(
@@ -122,12 +136,15 @@ def test_a_trigger_that_never_fired_in_the_backtest_is_quarantined_and_the_night
         sent_before = con.execute(
             "select count(*) from alerts.outbox where status = 'sent'"
         ).fetchone()[0]
-    assert tag_tickets_from(company_copy.landing, "2026-11-15", "saml") > 0
+    assert track_compliance_asks_from(company_copy.landing, "2026-11-15") > 0
 
     result = refresh(company_copy, timeout=900)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "quarantined: " in result.stdout and "compliance_ask" in result.stdout
+    (quarantined,) = [
+        line for line in result.stdout.splitlines() if line.startswith("quarantined:")
+    ]
+    assert "compliance_ask" in quarantined
     assert query(serving, "select published_at from marts.serving_publication") > published_before
     with duckdb.connect(str(serving), read_only=True) as con:
         reason, firing_rate = con.execute(
