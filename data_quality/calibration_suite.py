@@ -137,6 +137,10 @@ def _suggested_move(verb: str, row: Mapping[str, Any]) -> str:
     )
 
 
+def _other(verb: str) -> str:
+    return "lower" if verb == "raise" else "raise"
+
+
 def _suggestion_moves(verb: str, row: Mapping[str, Any]) -> bool:
     """Is the suggested threshold a move in this direction ("raise" or "lower")?"""
     current, suggested = row["threshold_value"], row["suggested_threshold_value"]
@@ -165,14 +169,18 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
         )
     verb = tighter if _breach(rate, bounds) == "high" else looser
     moves = _suggestion_moves(verb, row)
-    move = (
-        _suggested_move(verb, row)
-        if moves
-        else (
+    if not moves and _suggestion_moves(_other(verb), row):
+        # The sweep found the nearer rate the other way: a banded condition such as
+        # contract_milestone (30 days from N days out) is not monotonic in its threshold.
+        move = _suggested_move(_other(verb), row)
+        moves = True
+    elif moves:
+        move = _suggested_move(verb, row)
+    else:
+        move = (
             f"{verb} threshold of {trigger} {_past(verb, current)} "
             "(no threshold of the backtest's sweep fires nearer the target)"
         )
-    )
     if verb == tighter:
         return f"{move}, or add a health gate: {fact}"
     if moves:

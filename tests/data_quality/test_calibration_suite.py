@@ -328,6 +328,31 @@ def test_an_at_most_trigger_without_a_suggestion_is_told_to_go_below_its_thresho
     )
 
 
+def test_a_suggestion_the_other_way_is_named_when_the_sweep_found_it_nearer_the_target():
+    # contract_milestone fires in a 30-day band from N days out: at 120 days out it fired
+    # for fewer accounts than at 60, so the sweep's nearer rate lies above the threshold.
+    con = warehouse()
+    add_trigger(
+        con,
+        "contract_milestone",
+        450,
+        threshold=60,
+        direction="at_most",
+        suggested=120,
+        suggested_rate=0.155,
+    )
+
+    (breach,) = [
+        o for o in run_check(con, TRIGGER_FIRING_RATE).failures if o.severity == "quarantine"
+    ]
+
+    assert breach.failed_rows[0].remedy.startswith(
+        QUARANTINE_NOTICE
+        + "raise threshold of contract_milestone from 60 to 120 (the backtest's suggested "
+        "threshold, at which it would have fired for 15.5%), or add a health gate"
+    )
+
+
 def test_on_a_book_too_small_to_block_the_all_row_only_warns():
     con = warehouse()
     add_trigger(con, "compliance_ask", 2, eligible=77)  # 2.6%: quarantined on a large book
