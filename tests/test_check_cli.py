@@ -73,8 +73,8 @@ def test_a_data_integrity_error_exits_1_and_prints_the_remedy(tmp_path, capsys):
     con.execute(
         """
         create table marts.segment_nrr as select
-            'SMB' as segment, date '2026-10-31' as month_end_date, 8.5 as nrr,
-            1000.0 as starting_arr_usd, 8500.0 as ending_arr_usd
+            'SMB' as segment, date '2026-10-31' as month_end_date, 40 as cohort_accounts,
+            8.5 as nrr, 1000.0 as starting_arr_usd, 8500.0 as ending_arr_usd
         """
     )
     con.close()

@@ -69,8 +69,8 @@ def prepare_warehouse(data_dir, firing_accounts: int, nrr: float = 1.05) -> None
     con.execute(
         """
         create table marts.segment_nrr as select
-            'All' as segment, date '2026-10-31' as month_end_date, ? as nrr,
-            1000.0 as starting_arr_usd, 1050.0 as ending_arr_usd
+            'All' as segment, date '2026-10-31' as month_end_date, 40 as cohort_accounts,
+            ? as nrr, 1000.0 as starting_arr_usd, 1050.0 as ending_arr_usd
         """,
         [nrr],
     )
