@@ -64,6 +64,13 @@ def _add_feed_shapes(command: argparse.ArgumentParser, defaults) -> None:
         action="store_true",
         help="Starter usage-ceiling intents press on their one environment (1 of 1)",
     )
+    command.add_argument(
+        "--compliance-tags-from",
+        type=_date,
+        default=defaults.compliance_tags_from,
+        metavar="YYYY-MM-DD",
+        help="support tickets carry compliance tags from this day only (a newly tracked tag)",
+    )
 
 
 def _feed_shapes(args: argparse.Namespace) -> dict:
@@ -71,6 +78,7 @@ def _feed_shapes(args: argparse.Namespace) -> dict:
         "dark_account_share": args.dark_accounts,
         "fx_feed": args.fx_feed,
         "starter_environment_intents": args.starter_environment_intents,
+        "compliance_tags_from": args.compliance_tags_from,
     }
 
 

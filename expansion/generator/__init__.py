@@ -25,6 +25,7 @@ from expansion.generator.benchmark import run_benchmark
 from expansion.generator.company import Accounts, draw_accounts
 from expansion.generator.dates import day_number, month_starts, to_date
 from expansion.generator.engagement import (
+    COMPLIANCE_TAGS,
     draw_crm_activities,
     draw_firmographics,
     draw_nps,
@@ -37,6 +38,7 @@ from expansion.generator.feeds import (
     draw_dark_spells,
     fx_days_kept,
     keep_rows,
+    untag_before,
 )
 from expansion.generator.finance import fx_rate_paths, monthly_expansion_costs
 from expansion.generator.intents import Intents, draw_intents
@@ -94,6 +96,9 @@ class GeneratorConfig:
     starter_environment_intents: bool = False
     """Starter usage-ceiling intents press on its one environment (1 of 1, no usage signal)
     instead of moving to events."""
+    compliance_tags_from: datetime.date | None = None
+    """The support team tags compliance requests (saml, scim, audit_log, dedicated_env)
+    from this day only: earlier tickets carry none."""
 
     @property
     def truth_dir(self) -> Path:
@@ -209,7 +214,7 @@ def generate(config: GeneratorConfig) -> GenerationReport:
     _clear_previous_output(config.out, config.truth_dir)
     writer = LandingWriter(config.out, config.file_format, config.defect_rate, rng["defects"])
     with progress_bar(config.show_progress, total=config.days + 1) as advance:
-        _write_snapshots(writer, company, rng, config.fx_feed)
+        _write_snapshots(writer, company, rng, config.fx_feed, config.compliance_tags_from)
         advance()
         _write_daily(writer, company, rng, advance)
     _write_truth(config.truth_dir, company, writer)
@@ -255,6 +260,7 @@ def _write_snapshots(
     company: Company,
     rng: dict[str, np.random.Generator],
     fx_feed: FxFeed = "daily",
+    compliance_tags_from: datetime.date | None = None,
 ) -> None:
     """Every non-daily source, as known on the end day."""
     c = company
@@ -269,6 +275,8 @@ def _write_snapshots(
     tickets = draw_tickets(
         c.accounts, c.intents, c.decline, c.coverage, c.window_start, c.end_day, engagement
     )
+    if compliance_tags_from is not None:
+        tickets = untag_before(tickets, COMPLIANCE_TAGS, day_number(compliance_tags_from))
     writer.write(source["support_tickets"], tables.tickets_table(tickets, c.accounts))
     firmographics = draw_firmographics(c.accounts, c.intents, c.window_start, c.end_day, engagement)
     writer.write(source["firmographics"], tables.firmographics_table(firmographics, c.accounts))

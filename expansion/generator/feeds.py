@@ -7,6 +7,10 @@
 - A sparse fx file: rates on business days only, or once a month (the first of each
   month), as many finance systems export them. Every day still needs a rate: the latest
   one on or before it.
+- A newly tracked tag: the support team starts tagging compliance requests on a given
+  day; earlier tickets carry no compliance tag. The trigger that listens to those tags
+  has no history (it never fired in its backtest) and starts firing that day - the
+  calibration must quarantine it, not stop the night.
 
 Dark spells are drawn from their own random stream, and rows are dropped only after the
 day is rendered, so turning an option on leaves every other row exactly as it was.
@@ -21,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from expansion.generator.dates import to_date, weekday
+from expansion.generator.engagement import Events
 
 FxFeed = Literal["daily", "business_day", "monthly"]
 FX_FEEDS: tuple[FxFeed, ...] = ("daily", "business_day", "monthly")
@@ -86,3 +91,14 @@ def dark_spells_table(spells: DarkSpells, account_ids: np.ndarray) -> pa.Table:
             "last_dark_date": pa.array(spells.last_day[order].astype("int32")).cast(pa.date32()),
         }
     )
+
+
+def untag_before(tickets: Events, untracked: tuple[str, ...], first_day: int) -> Events:
+    """The tickets with the ``untracked`` tags removed from those created before
+    ``first_day`` (a ticket left with no tag has none); every row and every other tag stays."""
+    early = tickets.day < first_day
+    tags = tickets.columns["tags"].copy()
+    for row in np.flatnonzero(early):
+        kept = [tag for tag in str(tags[row]).split(";") if tag and tag not in untracked]
+        tags[row] = ";".join(kept) if kept else None
+    return Events({**tickets.columns, "tags": tags}, tickets.day)

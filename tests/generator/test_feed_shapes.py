@@ -1,6 +1,7 @@
 """The real-feed shapes the generator can write, each off by default: accounts whose usage
 feed goes dark, a business-day or monthly fx file, Starter usage-ceiling intents on the one
-environment. Each leaves the rest of the company as it was."""
+environment, compliance tags tracked from a given day. Each leaves the rest of the company
+as it was."""
 
 from __future__ import annotations
 
@@ -86,6 +87,38 @@ def test_starter_intents_can_press_on_the_one_environment_without_going_past_it(
     ]
     assert len(pressing) > 0, "some Starter usage-ceiling intents press on environments"
     assert set(starter_usage["environments"].astype(int)) == {1}  # the one environment, 1 of 1
+
+
+COMPLIANCE = {"saml", "scim", "audit_log", "dedicated_env"}
+
+
+def tag_sets(tickets: pd.DataFrame) -> list[set[str]]:
+    return [
+        set(filter(None, tags.split(";"))) if isinstance(tags, str) else set()
+        for tags in tickets["tags"]
+    ]
+
+
+def test_compliance_tags_tracked_from_a_day_leave_earlier_tickets_without_them(tmp_path):
+    plain = read_source(company(tmp_path, "plain"), "support_tickets")
+    late = read_source(
+        company(tmp_path, "late", compliance_tags_from=datetime.date(2026, 10, 1)),
+        "support_tickets",
+    )
+    late_tags, plain_tags = tag_sets(late), tag_sets(plain)
+    early = (late["created_at"] < "2026-10-01").tolist()
+
+    assert late.drop(columns="tags").equals(plain.drop(columns="tags"))
+    assert all(
+        tags == (was - COMPLIANCE if is_early else was)
+        for tags, was, is_early in zip(late_tags, plain_tags, early, strict=True)
+    )
+    assert any(
+        was & COMPLIANCE for was, is_early in zip(plain_tags, early, strict=True) if is_early
+    )
+    assert any(
+        tags & COMPLIANCE for tags, is_early in zip(late_tags, early, strict=True) if not is_early
+    )
 
 
 def test_the_default_company_writes_none_of_these_shapes(tmp_path):
