@@ -3,13 +3,13 @@ command (the README's main command), with alerts posted to a local webhook.
 
 The company is generated with the real-feed shapes the default demo does not have
 (docs/generator.md): accounts whose usage feed goes dark for days or weeks, a monthly
-fx file, Starter usage-ceiling intents on the one environment."""
+fx file, Starter usage-ceiling intents on the one environment, and compliance tags that
+the support team started using six days before the as-of date (compliance_ask has no
+history: its first night quarantines it)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,12 +30,15 @@ class Company:
     """The texts the local webhook received during the first refresh."""
 
 
+COMPLIANCE_TAGS_FROM = "2026-11-15"
 REAL_FEED_SHAPES = (
     "--dark-accounts",
     "0.05",
     "--fx-feed",
     "monthly",
     "--starter-environment-intents",
+    "--compliance-tags-from",
+    COMPLIANCE_TAGS_FROM,
 )
 
 
@@ -89,24 +92,3 @@ def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
         first_refresh=first,
         first_night_posts=tuple(m["text"] for m in session_webhook.received[posts_before:]),
     )
-
-
-@pytest.fixture
-def company_copy(company, tmp_path) -> Company:
-    """A private copy of the refreshed demo company, for a test that changes its feeds."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(company.data_dir, data_dir)
-    return dataclasses.replace(company, landing=data_dir / "landing", data_dir=data_dir)
-
-
-@pytest.fixture
-def refresh(e2e_environment):
-    """Run `expansion refresh` on a company in a subprocess, as the scheduler would."""
-
-    def run_refresh(company: Company, **kwargs) -> subprocess.CompletedProcess:
-        command = expansion_command(
-            "refresh", "--landing", str(company.landing), "--data-dir", str(company.data_dir)
-        )
-        return run(command, e2e_environment, **kwargs)
-
-    return run_refresh
