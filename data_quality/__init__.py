@@ -10,6 +10,6 @@ Suites: ``raw_suite`` (the landing zone once loaded), ``calibration_suite``
 (SPEC 8: trigger firing rates and precision, the readiness gate, whitespace
 coverage; bounds read from ``seeds.calibration_bounds``) and ``marts_suite``
 (integrity of every published mart). ``history`` appends every outcome to
-``quality.check_results``; ``data_docs`` renders GE data docs. See
+``quality.check_results``, which the dashboards render offline. See
 docs/data_quality.md.
 """

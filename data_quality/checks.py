@@ -150,8 +150,6 @@ class CheckReport:
     outcomes: tuple[ExpectationOutcome, ...]
     missing: tuple[str, ...] = field(default=())
     """Required relations that were absent: the check was not evaluated."""
-    validation: Any = field(default=None, compare=False, repr=False)
-    """GE's ``ExpectationSuiteValidationResult`` (for the data docs); None when not evaluated."""
 
     @property
     def failures(self) -> tuple[ExpectationOutcome, ...]:

@@ -153,7 +153,6 @@ def run_check(
     evaluated = {i: spec for i, spec in specs.items() if not _has_no_bound(spec)}
 
     results: dict[int, Any] = {}
-    validation = None
     if evaluated:
         result_format: dict[str, Any] = {"result_format": "SUMMARY"}
         if check.subject_column:
@@ -197,9 +196,7 @@ def run_check(
                 rows=_row_outcomes(check, spec, bounds_used, records, result.result),
             )
         )
-    return CheckReport(
-        check=check, rows_inspected=len(frame), outcomes=tuple(outcomes), validation=validation
-    )
+    return CheckReport(check=check, rows_inspected=len(frame), outcomes=tuple(outcomes))
 
 
 def _row_outcomes(

@@ -3,18 +3,26 @@
 One read-only DuckDB session serves the whole render, so every page shows the
 same published version of the marts. Failures never stop the render: each one
 becomes a visible error box on its page and an entry in the report.
+
+A templated page (``[param].md``) is written once per row of its
+``pages_query``: the first ``templated_limit`` as pages of their own, the rest
+as one shell page (``<route of the template>/index.html``, e.g.
+``accounts/[account_id]/index.html``) that loads a page's content from
+``data/<value>.js`` beside it when opened as ``...#<value>``. The template's
+queries run once for all its pages (see ``sql.batched_sql``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
 import duckdb
+import yaml
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
@@ -23,11 +31,15 @@ from expansion.dashboards.components import (
     CHARTS,
     SUPPORTED,
     ComponentError,
-    HrefFor,
+    Context,
+    InputFilter,
     QueryResult,
+    dropdown,
     error_box,
+    json_text,
     render_component,
 )
+from expansion.dashboards.formats import format_value
 from expansion.dashboards.markdown import ResolveHref, render_markdown
 from expansion.dashboards.parse import Component, Markdown, Page, PageSyntaxError, Query, parse_page
 from expansion.dashboards.routes import (
@@ -39,14 +51,32 @@ from expansion.dashboards.routes import (
     site_path_route,
     template_params,
 )
-from expansion.dashboards.sql import QueryReferenceError, bind_params, compile_query
+from expansion.dashboards.sql import (
+    PAGE_COLUMN,
+    PAGES_TABLE,
+    QueryReferenceError,
+    batched_sql,
+    bind_params,
+    compile_query,
+    input_uses,
+    param_column,
+    uses_params,
+    without_inputs,
+)
+from expansion.dashboards.theme import Theme, load_theme
 
 SITE_TITLE = "Expansion revenue"
 PAGES_QUERY_KEY = "pages_query"
 """Frontmatter key of a templated page: SQL returning one row per page to generate."""
+DEFAULT_TEMPLATED_LIMIT = 2000
+"""Pages of their own per templated page; rows beyond load on demand in one shell page."""
+BATCH_PAGES = 1000
+"""Templated pages whose queries run together (bounds the rows held in memory)."""
 ASSETS = PurePosixPath("assets")
+ON_DEMAND_DATA = "data"
 _TEXT_PARAM = re.compile(r"\{\s*params\.(?P<name>\w+)\s*\}")
-_HELD_PARAM = re.compile("\ue000(\\w+)\ue001")
+_TEXT_VALUE = re.compile(r"\{\s*(?P<query>[A-Za-z_]\w*)\[0\]\.(?P<column>\w+)\s*\}")
+_HELD = re.compile("\ue000(\\d+)\ue001")
 _templates = Environment(loader=PackageLoader("expansion.dashboards"), autoescape=True)
 
 
@@ -69,6 +99,8 @@ class RenderReport:
     pages: tuple[str, ...]
     """The HTML files written, relative to the output directory."""
     errors: tuple[RenderIssue, ...]
+    on_demand: tuple[str, ...] = ()
+    """The data files of pages that load on demand, relative to the output directory."""
 
     @property
     def ok(self) -> bool:
@@ -76,18 +108,49 @@ class RenderReport:
 
 
 @dataclass(frozen=True)
-class PageInstance:
-    """One HTML page to write: a parsed page file with its parameter values."""
+class PageFile:
+    """One page file under ``pages/`` and the pages it produces."""
 
     source: str
     page: Page
-    params: Mapping[str, str]
-    route: Route
+    segments: Route
+    instances: tuple[Mapping[str, str], ...]
+    """Parameter values of each page (one empty mapping for a plain page)."""
+    static_count: int
+    """How many of ``instances`` get a page of their own; the rest load on demand."""
 
     @property
-    def title(self) -> str:
-        title = str(self.page.frontmatter.get("title") or (self.route or ("Home",))[-1])
-        return fill_text_params(title, self.params)
+    def names(self) -> tuple[str, ...]:
+        return template_params(self.segments)
+
+    @property
+    def shell_route(self) -> Route:
+        return self.segments
+
+    @property
+    def nav_position(self) -> tuple[float, str]:
+        position = self.page.frontmatter.get("sidebar_position")
+        return (float(position) if position is not None else float("inf"), self.source)
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """Where each site path is written: its own page, or a shell and a data file."""
+
+    static: Mapping[PurePosixPath, str]
+    """Output file -> nav title, for every page of its own."""
+    on_demand: Mapping[Route, tuple[Route, str]]
+    """Route of a page that loads on demand -> (shell route, its data key)."""
+
+    def href(self, here: Route, site_path: str) -> str | None:
+        route = site_path_route(site_path)
+        target = output_file(route)
+        if target in self.static:
+            return relative_href(here, target)
+        if route in self.on_demand:
+            shell, key = self.on_demand[route]
+            return relative_href(here, output_file(shell)) + "#" + key
+        return None
 
 
 def render_site(
@@ -95,37 +158,42 @@ def render_site(
     sources_dir: Path,
     serving_db: Path,
     out_dir: Path,
-    templated_limit: int = 300,
+    templated_limit: int = DEFAULT_TEMPLATED_LIMIT,
+    config: Path | None = None,
 ) -> RenderReport:
     """Render every page under ``pages_dir`` into ``out_dir``.
 
-    Templated pages (``[param].md``) are generated for the first
-    ``templated_limit`` rows of their ``pages_query``. Raises if ``serving_db``
-    cannot be opened or a directory is missing; every failure of a page, query
-    or source is shown on the page and listed in the report instead.
+    ``config`` is the project's ``evidence.config.yaml`` (default: beside
+    ``pages_dir``), read for its theme colours. Raises if ``serving_db`` cannot
+    be opened or a directory is missing; every failure of a page, query or
+    source is shown on the page and listed in the report instead.
     """
     if templated_limit < 0:
         raise ValueError(f"templated_limit must be 0 or more, not {templated_limit}")
     if not pages_dir.is_dir():
         raise FileNotFoundError(f"no pages directory at {pages_dir}")
+    theme = load_theme(config or pages_dir.parent / "evidence.config.yaml")
     issues: list[RenderIssue] = []
+    written: list[str] = []
+    data_files: list[str] = []
     with serving_session(serving_db) as con:
         issues += create_source_views(con, sources_dir)
-        pages = []
+        files = []
         for path in sorted(pages_dir.rglob("*.md")):
-            found, page_issues = expand_page(con, pages_dir, path, templated_limit)
-            pages += found
+            found, page_issues = read_page_file(con, pages_dir, path, templated_limit)
+            files += found
             issues += page_issues
-        files = {output_file(p.route): p for p in pages}
-        written = []
-        for target, instance in files.items():
-            html, page_issues = render_page(con, instance, files)
-            (out_dir / target).parent.mkdir(parents=True, exist_ok=True)
-            (out_dir / target).write_text(html, encoding="utf-8")
-            written.append(str(target))
-            issues += page_issues
+        site = site_map(files)
+        nav = navigation(files)
+        for page_file in files:
+            renderer = PageRenderer(con, page_file, site, nav, theme)
+            for kind, target, text in renderer.render():
+                (out_dir / target).parent.mkdir(parents=True, exist_ok=True)
+                (out_dir / target).write_text(text, encoding="utf-8")
+                (written if kind == "page" else data_files).append(str(target))
+            issues += renderer.issues
     write_assets(out_dir)
-    return RenderReport(tuple(written), tuple(issues))
+    return RenderReport(tuple(written), tuple(issues), tuple(data_files))
 
 
 @contextmanager
@@ -159,17 +227,31 @@ def serving_session(serving_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def create_source_views(con: duckdb.DuckDBPyConnection, sources_dir: Path) -> list[RenderIssue]:
-    """Evidence's source layer: ``sources/<src>/<name>.sql`` becomes the view ``<src>.<name>``."""
+    """Evidence's source layer: ``sources/<src>/<name>.sql`` becomes the view ``<src>.<name>``;
+    in a source whose ``connection.yaml`` says ``type: csv``, ``<name>.csv`` does."""
     issues = []
     for source in sorted(p for p in sources_dir.iterdir() if p.is_dir()):
         con.execute(f"create schema if not exists memory.{_ident(source.name)}")
-        for sql_file in sorted(source.glob("*.sql")):
-            view = f"memory.{_ident(source.name)}.{_ident(sql_file.stem)}"
+        connection = source / "connection.yaml"
+        kind = (
+            (yaml.safe_load(connection.read_text()) or {}).get("type")
+            if connection.exists()
+            else None
+        )
+        pattern = "*.csv" if kind == "csv" else "*.sql"
+        for file in sorted(source.glob(pattern)):
+            view = f"memory.{_ident(source.name)}.{_ident(file.stem)}"
             try:
-                con.execute(f"create view {view} as {sql_file.read_text(encoding='utf-8')}")
+                if kind == "csv":
+                    path = str(file.resolve()).replace("'", "''")
+                    con.execute(
+                        f"create view {view} as select * from read_csv('{path}', header = true)"
+                    )
+                else:
+                    con.execute(f"create view {view} as {file.read_text(encoding='utf-8')}")
             except duckdb.Error as exc:
                 issues.append(
-                    RenderIssue(f"sources/{source.name}/{sql_file.name}", sql_file.stem, str(exc))
+                    RenderIssue(f"sources/{source.name}/{file.name}", file.stem, str(exc))
                 )
     return issues
 
@@ -178,10 +260,10 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def expand_page(
+def read_page_file(
     con: duckdb.DuckDBPyConnection, pages_dir: Path, path: Path, limit: int
-) -> tuple[list[PageInstance], list[RenderIssue]]:
-    """The pages one file produces: itself, or one per row of its ``pages_query``."""
+) -> tuple[list[PageFile], list[RenderIssue]]:
+    """A page file and its pages: itself, or one per row of its ``pages_query``."""
     source = path.relative_to(pages_dir).as_posix()
     try:
         page = parse_page(path.read_text(encoding="utf-8"))
@@ -190,18 +272,21 @@ def expand_page(
     segments = page_segments(PurePosixPath(source))
     names = template_params(segments)
     if not names:
-        return [PageInstance(source, page, {}, segments)], []
+        return [PageFile(source, page, segments, ({},), 1)], []
     try:
-        values = template_values(con, page, names, limit)
-        return [PageInstance(source, page, v, fill_route(segments, v)) for v in values], []
+        values = template_values(con, page, names)
     except (duckdb.Error, ValueError) as exc:
         return [], [RenderIssue(source, PAGES_QUERY_KEY, str(exc))]
+    if len(values) > limit and len(names) != 1:
+        message = "pages beyond templated_limit load on demand, which needs one [param]"
+        return [], [RenderIssue(source, PAGES_QUERY_KEY, message)]
+    return [PageFile(source, page, segments, tuple(values), min(limit, len(values)))], []
 
 
 def template_values(
-    con: duckdb.DuckDBPyConnection, page: Page, names: tuple[str, ...], limit: int
+    con: duckdb.DuckDBPyConnection, page: Page, names: tuple[str, ...]
 ) -> list[dict[str, str]]:
-    """Parameter values for the first ``limit`` rows of the page's ``pages_query``."""
+    """Parameter values for every row of the page's ``pages_query``, in its order."""
     sql = page.frontmatter.get(PAGES_QUERY_KEY)
     if not sql:
         raise ValueError(f"a templated page needs `{PAGES_QUERY_KEY}` in its frontmatter")
@@ -210,103 +295,249 @@ def template_values(
     missing = [n for n in names if n not in columns]
     if missing:
         raise ValueError(f"{PAGES_QUERY_KEY} returns no column named {', '.join(missing)}")
-    rows = cursor.fetchmany(limit)
+    rows = cursor.fetchall()
     unique = dict.fromkeys(tuple(str(row[columns.index(n)]) for n in names) for row in rows)
     return [dict(zip(names, values, strict=True)) for values in unique]
 
 
-def fill_text_params(text: str, params: Mapping[str, str]) -> str:
-    """Evidence's ``{params.name}`` text expressions, for the page's parameters."""
-    return _TEXT_PARAM.sub(lambda m: params.get(m["name"], m[0]), text)
+def site_map(files: Sequence[PageFile]) -> SiteMap:
+    static: dict[PurePosixPath, str] = {}
+    on_demand: dict[Route, tuple[Route, str]] = {}
+    for page_file in files:
+        for i, params in enumerate(page_file.instances):
+            route = fill_route(page_file.segments, params)
+            if i < page_file.static_count:
+                static[output_file(route)] = page_title(page_file.page, params)
+            else:
+                on_demand[route] = (page_file.shell_route, route[-1])
+        if page_file.static_count < len(page_file.instances):
+            static[output_file(page_file.shell_route)] = page_title(page_file.page, {})
+    return SiteMap(static, on_demand)
 
 
-def render_prose(text: str, params: Mapping[str, str], resolve_href: ResolveHref) -> Markup:
-    """Markdown with ``{params.name}`` filled in after rendering, so a value is only ever text."""
-
-    def hold(match: re.Match[str]) -> str:
-        return f"\ue000{match['name']}\ue001" if match["name"] in params else match[0]
-
-    html = render_markdown(_TEXT_PARAM.sub(hold, text), resolve_href)
-    return Markup(_HELD_PARAM.sub(lambda m: str(escape(params[m[1]])), html))
+def navigation(files: Sequence[PageFile]) -> list[tuple[str, Route]]:
+    """Plain pages in ``sidebar_position`` order (then by file), as Evidence's sidebar."""
+    plain = sorted((f for f in files if not f.names), key=lambda f: f.nav_position)
+    return [(page_title(f.page, {}), f.segments) for f in plain]
 
 
-def render_page(
-    con: duckdb.DuckDBPyConnection,
-    instance: PageInstance,
-    files: Mapping[PurePosixPath, PageInstance],
-) -> tuple[str, list[RenderIssue]]:
-    """The HTML of one page and what went wrong on it."""
-    body, issues = render_body(con, instance, frozenset(files))
-    here = instance.route
-    nav = [
-        (p.title, relative_href(here, target), p.route == here)
-        for target, p in sorted(files.items(), key=lambda item: item[1].route)
-        if not p.params
-    ]
-    html = _templates.get_template("page.html").render(
-        site_title=SITE_TITLE,
-        title=instance.title,
-        nav=nav,
-        body=body,
-        assets=relative_href(here, ASSETS),
-        has_charts=any(isinstance(b, Component) and b.name in CHARTS for b in instance.page.blocks),
-        source=instance.source,
+def page_title(page: Page, params: Mapping[str, str]) -> str:
+    title = str(page.frontmatter.get("title") or "Home")
+    return _TEXT_PARAM.sub(lambda m: params.get(m["name"], m[0]), title)
+
+
+def text_values(
+    text: str, params: Mapping[str, str], results: Mapping[str, QueryResult | None]
+) -> list[str]:
+    """The values of ``{params.x}`` and ``{query[0].column}`` expressions, in order."""
+    values = []
+    for match in re.finditer(f"{_TEXT_PARAM.pattern}|{_TEXT_VALUE.pattern}", text):
+        if match["name"] is not None:
+            values.append(params.get(match["name"], match[0]))
+            continue
+        result = results.get(match["query"])
+        if result is None or not result.rows or match["column"] not in result.columns:
+            values.append(format_value(None))
+        else:
+            values.append(format_value(result.rows[0][result.index(match["column"])]))
+    return values
+
+
+def fill_text(text: str, params: Mapping[str, str], results: Mapping) -> str:
+    values = iter(text_values(text, params, results))
+    return re.sub(f"{_TEXT_PARAM.pattern}|{_TEXT_VALUE.pattern}", lambda m: next(values), text)
+
+
+def render_prose(
+    text: str, params: Mapping[str, str], results: Mapping, resolve_href: ResolveHref
+) -> Markup:
+    """Markdown with text expressions filled in after rendering, so a value is only ever text."""
+    values = text_values(text, params, results)
+    counter = iter(range(len(values)))
+    held = re.sub(
+        f"{_TEXT_PARAM.pattern}|{_TEXT_VALUE.pattern}",
+        lambda m: f"\ue000{next(counter)}\ue001",
+        text,
     )
-    return html, issues
+    html = render_markdown(held, resolve_href)
+    return Markup(_HELD.sub(lambda m: str(escape(values[int(m[1])])), html))
 
 
-def render_body(
-    con: duckdb.DuckDBPyConnection, instance: PageInstance, files: frozenset[PurePosixPath]
-) -> tuple[Markup, list[RenderIssue]]:
-    """Run the page's queries in order and render its blocks."""
-    compiled: dict[str, str] = {}
-    results: dict[str, QueryResult | None] = {}
-    html: list[Markup] = []
-    issues: list[RenderIssue] = []
+class PageRenderer:
+    """Runs one page file's queries (once for all its pages) and writes its pages."""
 
-    def issue(query: str | None, message: str) -> None:
-        issues.append(RenderIssue(instance.source, query, message, instance.params))
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        page_file: PageFile,
+        site: SiteMap,
+        nav: list[tuple[str, Route]],
+        theme: Theme,
+    ) -> None:
+        self.con, self.file, self.site, self.nav, self.theme = con, page_file, site, nav, theme
+        self.issues: list[RenderIssue] = []
+        self.filters: dict[str, tuple[InputFilter, ...]] = {}
 
-    def href_for(site_path: str) -> str | None:
-        target = output_file(site_path_route(site_path))
-        return relative_href(instance.route, target) if target in files else None
+    def render(self) -> Iterator[tuple[str, PurePosixPath, str]]:
+        """("page" | "data", output path, text) for every file this page file produces."""
+        instances = self.file.instances
+        for start in range(0, len(instances), BATCH_PAGES):
+            chunk = instances[start : start + BATCH_PAGES]
+            for offset, (params, (results, errors)) in enumerate(
+                zip(chunk, self.run_queries(chunk), strict=True)
+            ):
+                route = fill_route(self.file.segments, params)
+                body, title = self.render_body(route, params, results, errors)
+                if start + offset < self.file.static_count:
+                    yield "page", output_file(route), self.html(route, title, body)
+                else:
+                    data = output_file(self.file.shell_route).parent / ON_DEMAND_DATA
+                    yield "data", data / f"{route[-1]}.js", on_demand_script(title, body)
+        if self.file.static_count < len(instances):
+            shell = self.file.shell_route
+            body = Markup(
+                '<div id="on-demand"><p class="empty">Loading the page named in the address '
+                "(after #)…</p></div>"
+            )
+            yield "page", output_file(shell), self.html(shell, "Loading", body)
 
-    def link(href: str) -> str:
-        internal = href.startswith("/") and not href.startswith("//")
-        return (
-            relative_href(instance.route, output_file(site_path_route(href))) if internal else href
-        )
-
-    for block in instance.page.blocks:
-        if isinstance(block, Markdown):
-            html.append(render_prose(block.text, instance.params, link))
-        elif isinstance(block, Query):
+    def run_queries(
+        self, chunk: Sequence[Mapping[str, str]]
+    ) -> list[tuple[dict[str, QueryResult | None], dict[str, str]]]:
+        """Per page of ``chunk``: each query's result (None if it failed) and its errors."""
+        per_page: list[tuple[dict, dict]] = [({}, {}) for _ in chunk]
+        compiled: dict[str, str] = {}
+        if self.file.names:
+            self._load_pages_table(chunk)
+        for block in self.file.page.blocks:
+            if not isinstance(block, Query):
+                continue
             try:
                 compiled[block.name] = compile_query(block.sql, compiled)
-                results[block.name] = run_query(con, compiled[block.name], instance.params)
+                uses = input_uses(compiled[block.name])
+                self.filters[block.name] = tuple(InputFilter(u.input_name, u.column) for u in uses)
+                results = self._execute(without_inputs(compiled[block.name]), chunk)
             except (duckdb.Error, QueryReferenceError) as exc:
-                results[block.name] = None
-                issue(block.name, str(exc))
-                html.append(
-                    error_box(f"Query {block.name} failed on page {instance.source}", str(exc))
-                )
-        else:
+                results = [exc] * len(chunk)
+            for (page_results, page_errors), result in zip(per_page, results, strict=True):
+                if isinstance(result, Exception):
+                    page_results[block.name] = None
+                    page_errors[block.name] = str(result)
+                else:
+                    page_results[block.name] = result
+        return per_page
+
+    def _load_pages_table(self, chunk: Sequence[Mapping[str, str]]) -> None:
+        columns = ", ".join(f"{_ident(param_column(n))} varchar" for n in self.file.names)
+        self.con.execute(
+            f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})"
+        )
+        self.con.executemany(
+            f"insert into {PAGES_TABLE} values (?{', ?' * len(self.file.names)})",
+            [[i, *(params[n] for n in self.file.names)] for i, params in enumerate(chunk)],
+        )
+
+    def _execute(
+        self, sql: str, chunk: Sequence[Mapping[str, str]]
+    ) -> list[QueryResult | Exception]:
+        if not uses_params(sql):
+            cursor = self.con.execute(sql)
+            result = QueryResult(tuple(d[0] for d in cursor.description), cursor.fetchall())
+            return [result] * len(chunk)
+        batched = batched_sql(self.con, sql, self.file.names) if len(chunk) > 1 else None
+        if batched is not None:
             try:
-                html.append(render_component_block(block, results, href_for))
-            except ComponentError as exc:
-                issue(block.attrs.get("data"), str(exc))
-                html.append(error_box(f"<{block.name}> failed on page {instance.source}", str(exc)))
-    return Markup("\n").join(html), issues
+                cursor = self.con.execute(batched)
+            except duckdb.Error:
+                cursor = None
+            if cursor is not None:
+                columns = tuple(d[0] for d in cursor.description)[1:]
+                rows: list[list[tuple]] = [[] for _ in chunk]
+                for row in cursor.fetchall():
+                    rows[row[0]].append(row[1:])
+                return [QueryResult(columns, page_rows) for page_rows in rows]
+        results: list[QueryResult | Exception] = []
+        for params in chunk:
+            try:
+                bound_sql, values = bind_params(sql, params)
+                cursor = self.con.execute(bound_sql, values)
+                results.append(
+                    QueryResult(tuple(d[0] for d in cursor.description), cursor.fetchall())
+                )
+            except (duckdb.Error, QueryReferenceError) as exc:
+                results.append(exc)
+        return results
+
+    def render_body(
+        self,
+        route: Route,
+        params: Mapping[str, str],
+        results: Mapping[str, QueryResult | None],
+        errors: Mapping[str, str],
+    ) -> tuple[Markup, str]:
+        """The HTML of the page's blocks, and its title, with what went wrong reported."""
+        html: list[Markup] = []
+        source = self.file.source
+
+        def issue(query: str | None, message: str) -> None:
+            self.issues.append(RenderIssue(source, query, message, params))
+
+        def link(href: str) -> str:
+            internal = href.startswith("/") and not href.startswith("//")
+            if not internal:
+                return href
+            return self.site.href(route, href) or relative_href(
+                route, output_file(site_path_route(href))
+            )
+
+        context = Context(
+            href_for=lambda path: self.site.href(route, path),
+            theme=self.theme,
+            results=results,
+            filters=self.filters,
+        )
+        for block in self.file.page.blocks:
+            if isinstance(block, Markdown):
+                html.append(render_prose(block.text, params, results, link))
+            elif isinstance(block, Query):
+                if block.name in errors:
+                    issue(block.name, errors[block.name])
+                    html.append(
+                        error_box(f"Query {block.name} failed on page {source}", errors[block.name])
+                    )
+            else:
+                try:
+                    html.append(render_component_block(block, results, context))
+                except (ComponentError, ValueError) as exc:
+                    issue(block.attrs.get("data"), str(exc))
+                    html.append(error_box(f"<{block.name}> failed on page {source}", str(exc)))
+        title = fill_text(str(self.file.page.frontmatter.get("title") or "Home"), params, results)
+        return Markup("\n").join(html), title
+
+    def html(self, route: Route, title: str, body: Markup) -> str:
+        nav = [
+            (label, relative_href(route, output_file(target)), target == route)
+            for label, target in self.nav
+        ]
+        return _templates.get_template("page.html").render(
+            site_title=SITE_TITLE,
+            title=title,
+            nav=nav,
+            body=body,
+            assets=relative_href(route, ASSETS),
+            has_charts=self.file.names != ()
+            or any(isinstance(b, Component) and b.name in CHARTS for b in self.file.page.blocks),
+            source=self.file.source,
+        )
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, str]) -> QueryResult:
-    bound_sql, values = bind_params(sql, params)
-    cursor = con.execute(bound_sql, values)
-    return QueryResult(tuple(d[0] for d in cursor.description), cursor.fetchall())
+def on_demand_script(title: str, body: Markup) -> str:
+    """A page's content as a script that hands it to the shell page (works from file://)."""
+    return f"window.showOnDemandPage({json_text({'title': title, 'body': str(body)})});\n"
 
 
 def render_component_block(
-    component: Component, results: Mapping[str, QueryResult | None], href_for: HrefFor
+    component: Component, results: Mapping[str, QueryResult | None], context: Context
 ) -> Markup:
     """A component drawn from its query's result; raises :class:`ComponentError` if it cannot be.
 
@@ -318,6 +549,8 @@ def render_component_block(
             f"<{component.name}> is not supported offline (supported: {supported})"
         )
     data = component.attrs.get("data")
+    if component.name == "Dropdown" and not data:
+        return dropdown(component, None)
     if not data:
         raise ComponentError(f"<{component.name}> needs a data= attribute")
     if data not in results:
@@ -325,7 +558,9 @@ def render_component_block(
     result = results[data]
     if result is None:
         return error_box(f"<{component.name}> not drawn", f"its query {data} failed (see above)")
-    return render_component(component, result, href_for)
+    for input_filter in context.filters.get(data, ()):
+        result.index(input_filter.column)
+    return render_component(component, result, context)
 
 
 def write_assets(out_dir: Path) -> None:

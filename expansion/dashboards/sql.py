@@ -3,19 +3,45 @@
 ``${other}`` inlines an earlier query of the same page as a subquery.
 ``'${params.name}'`` (quoted or not) becomes the DuckDB named parameter
 ``$name``, bound to the page parameter's value instead of being pasted in.
+``${inputs.name.value}`` reads a Dropdown: offline it must appear as
+``column like '${inputs.name.value}'`` and is compiled to ``like '%'`` (every row);
+the browser then keeps the rows whose ``column`` equals the chosen value.
+
+A templated page's queries can run once for all of its pages: :func:`batched_sql`
+turns a query into a LATERAL join over a table of page parameters, with the
+query's ORDER BY applied within each page.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+
+import duckdb
 
 _QUERY_REFERENCE = re.compile(r"\$\{\s*(?P<name>[A-Za-z_]\w*)\s*\}")
 _PARAM_REFERENCE = re.compile(r"(?P<quote>')?\$\{\s*params\.(?P<name>\w+)\s*\}(?(quote)')")
+_INPUT_REFERENCE = re.compile(r"\$\{\s*inputs\.(?P<name>\w+)\.value\s*\}")
+_INPUT_FILTER = re.compile(
+    r"(?P<column>[A-Za-z_][\w.\"]*)\s+like\s+'\$\{\s*inputs\.(?P<name>\w+)\.value\s*\}'",
+    re.IGNORECASE,
+)
+PAGES_TABLE = "__pages"
+PAGE_COLUMN = "__page"
 
 
 class QueryReferenceError(ValueError):
-    """A query references a query that is not defined above it on the page."""
+    """A query references a query that is not defined above it on the page, or an input
+    in a form the offline renderer cannot filter."""
+
+
+@dataclass(frozen=True)
+class InputUse:
+    input_name: str
+    column: str
+    """The last part of the filtered column's name (``q.segment`` -> ``segment``)."""
 
 
 def compile_query(sql: str, earlier: Mapping[str, str]) -> str:
@@ -33,6 +59,24 @@ def compile_query(sql: str, earlier: Mapping[str, str]) -> str:
     return _QUERY_REFERENCE.sub(inline, sql)
 
 
+def input_uses(sql: str) -> tuple[InputUse, ...]:
+    """The Dropdown filters in compiled SQL; raises if an input is used any other way."""
+    uses = tuple(
+        InputUse(m["name"], m["column"].replace('"', "").split(".")[-1])
+        for m in _INPUT_FILTER.finditer(sql)
+    )
+    if len(uses) != len(_INPUT_REFERENCE.findall(sql)):
+        raise QueryReferenceError(
+            "offline, an input can only filter as column like '${inputs.name.value}'"
+        )
+    return uses
+
+
+def without_inputs(sql: str) -> str:
+    """``sql`` with every input filter keeping all rows (``like '%'``)."""
+    return _INPUT_FILTER.sub(lambda m: f"{m['column']} like '%'", sql)
+
+
 def bind_params(sql: str, params: Mapping[str, str]) -> tuple[str, dict[str, str]]:
     """``sql`` with page parameters as ``$name`` placeholders, and the values to bind."""
     used: dict[str, str] = {}
@@ -45,3 +89,70 @@ def bind_params(sql: str, params: Mapping[str, str]) -> tuple[str, dict[str, str
         return f"${name}"
 
     return _PARAM_REFERENCE.sub(placeholder, sql), used
+
+
+def uses_params(sql: str) -> bool:
+    return _PARAM_REFERENCE.search(sql) is not None
+
+
+def param_column(name: str) -> str:
+    return f"__param_{name}"
+
+
+def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]) -> str | None:
+    """``sql`` run for every row of ``__pages`` at once, or None if that cannot be done exactly.
+
+    The page parameters become columns of ``__pages``; the query becomes a LATERAL
+    subquery, so its aggregates and LIMIT apply per page, and its ORDER BY is
+    repeated outside (a join does not keep a subquery's order). An ORDER BY by
+    position, or by an expression the outer query cannot bind, gives None: the
+    caller then runs the query page by page.
+    """
+
+    def reference(match: re.Match[str]) -> str:
+        if match["name"] not in names:
+            raise QueryReferenceError(f"params.{match['name']} is not a parameter of this page")
+        return f'"{PAGES_TABLE}"."{param_column(match["name"])}"'
+
+    inner = _ast(con, _PARAM_REFERENCE.sub(reference, sql))
+    outer = _ast(
+        con,
+        f"select {PAGES_TABLE}.{PAGE_COLUMN}, __q.* from {PAGES_TABLE}, "
+        f"lateral (select 1) as __q order by {PAGES_TABLE}.{PAGE_COLUMN}",
+    )
+    if inner is None or outer is None:
+        return None
+    node = inner["statements"][0]["node"]
+    orders = [m for m in node.get("modifiers", []) if m["type"] == "ORDER_MODIFIER"]
+    order_terms = [o for m in orders for o in m["orders"]]
+    if any(o["expression"]["class"] == "CONSTANT" for o in order_terms):
+        return None
+    for term in order_terms:
+        _unqualify(term["expression"])
+    outer_node = outer["statements"][0]["node"]
+    outer_node["from_table"]["right"]["subquery"]["node"] = node
+    outer_orders = next(m for m in outer_node["modifiers"] if m["type"] == "ORDER_MODIFIER")
+    outer_orders["orders"].extend(order_terms)
+    try:
+        return con.execute("select json_deserialize_sql(?::json)", [json.dumps(outer)]).fetchone()[
+            0
+        ]
+    except duckdb.Error:
+        return None
+
+
+def _unqualify(expression: object) -> None:
+    """Column references as output names: ``t.x`` in an ORDER BY is the output column ``x``."""
+    if isinstance(expression, dict):
+        if expression.get("class") == "COLUMN_REF":
+            expression["column_names"] = expression["column_names"][-1:]
+        for value in expression.values():
+            _unqualify(value)
+    elif isinstance(expression, list):
+        for value in expression:
+            _unqualify(value)
+
+
+def _ast(con: duckdb.DuckDBPyConnection, sql: str) -> dict | None:
+    parsed = json.loads(con.execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
+    return None if parsed.get("error") else parsed

@@ -12,9 +12,9 @@ firings and alert candidates; the outbox holds them).
 - The calibration and mart suites: one step, ``warehouse_quality_checks``, after
   dbt, with one blocking check per guarded mart. It evaluates every check on a
   read-only connection, then - before reporting any result, so a failing night
-  is recorded too - appends every outcome to ``quality.check_results`` and renders
-  the GE data docs into ``DATA_DIR/data_docs``. The nightly job's in-process
-  executor runs it between the other writers, never beside them.
+  is recorded too - appends every outcome to ``quality.check_results`` (published
+  with the marts and shown on the dashboards' Check results page). The nightly
+  job's in-process executor runs it between the other writers, never beside them.
 """
 
 import datetime as dt
@@ -25,7 +25,6 @@ import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
 from data_quality.checks import SEVERITY_ORDER, CheckReport, QualityCheck
-from data_quality.data_docs import render_data_docs
 from data_quality.history import append_history
 from data_quality.marts_suite import MART_CHECKS
 from data_quality.raw_suite import RAW_CHECKS
@@ -169,7 +168,7 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
         name="warehouse_quality_checks",
         description=(
             "Calibration (SPEC 8) and mart integrity suites; results appended to "
-            "quality.check_results and rendered as GE data docs in DATA_DIR/data_docs."
+            "quality.check_results (shown on the dashboards' Check results page)."
         ),
         specs=[
             dg.AssetCheckSpec(
@@ -191,10 +190,6 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
         with warehouse.connect() as con:
             written = append_history(con, reports, run_id, checked_at, as_of)
         context.log.info(f"{written} results appended to quality.check_results")
-        try:
-            render_data_docs(reports, warehouse.data.root / "data_docs", run_id, checked_at)
-        except Exception as error:  # the docs are a view; never let them hide the results
-            context.log.warning(f"GE data docs not rendered: {error}")
         for report in reports:
             log_failures(context, report)
             yield check_result(report, with_key=True)

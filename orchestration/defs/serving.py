@@ -21,16 +21,17 @@ from orchestration.defs.dbt import dbt_project, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
-DATA_DOCS_DIR = "data_docs"
-"""GE data docs of the latest checks: ``DATA_DIR/data_docs``, copied into the site."""
 
 EXTRA_TABLES = {
     "alerts_outbox": OUTBOX_TABLE,
     "check_results": HISTORY_TABLE,
     "calibration_bounds": BOUNDS_RELATION,
+    "health_score_bands": "seeds.health_score_bands",
+    "company_benchmarks": "seeds.company_benchmarks",
 }
 """Warehouse relations outside the marts schema that readers need (`expansion check` reads
-the published bounds and history)."""
+the published bounds and history; the dashboards draw the health bands and the benchmark
+bars from their seeds)."""
 
 
 @dg.asset(
@@ -81,9 +82,6 @@ def dashboard_site(warehouse: WarehouseResource) -> dg.MaterializeResult:
         serving_db=warehouse.data.serving,
         out_dir=staging,
     )
-    data_docs = warehouse.data.root / DATA_DOCS_DIR
-    if data_docs.is_dir():  # linked from the data quality page
-        shutil.copytree(data_docs, staging / DATA_DOCS_DIR)
     replace_directory(staging, site)
     return dg.MaterializeResult(
         metadata={

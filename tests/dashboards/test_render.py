@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import expansion.dashboards.site as site_module
 from expansion.dashboards import RenderIssue, render_site
 
 
@@ -61,25 +62,130 @@ def test_data_is_escaped(render_repo_pages, tmp_path):
     assert "<script>x" not in html
 
 
-def test_account_pages_are_bounded_by_the_limit_and_follow_arr(render_repo_pages, tmp_path):
+def test_account_pages_beyond_the_limit_load_on_demand(render_repo_pages, tmp_path):
     report = render_repo_pages(tmp_path, limit=2)
+    # the two largest accounts get pages of their own, titled by name; the other
+    # three share one page that loads each from its data file
     assert sorted(report.pages) == [
         "accounts/A-001/index.html",
         "accounts/A-002/index.html",
+        "accounts/[account_id]/index.html",
         "index.html",
     ]
+    assert sorted(report.on_demand) == [
+        "accounts/[account_id]/data/A-003.js",
+        "accounts/[account_id]/data/A-004.js",
+        "accounts/[account_id]/data/A-005.js",
+    ]
     globex = (tmp_path / "accounts/A-002/index.html").read_text()
-    assert "<h1>Account A-002</h1>" in globex
+    assert "<title>Globex · Expansion revenue</title>" in globex
+    assert "<h1>Globex</h1>" in globex
     assert '<p class="big-value-number">$80,000</p>' in globex
-    assert "<td>Globex</td><td>Enterprise</td><td>Energy</td>" in globex
+    assert '<td class="date">2023-01-02</td>' in globex  # a date does not wrap at its hyphens
+    initech = (tmp_path / "accounts/[account_id]/data/A-003.js").read_text()
+    assert initech.startswith('window.showOnDemandPage({"title":"Initech","body":"')
+    assert "$30,000" in initech
 
 
-def test_top_accounts_link_only_to_generated_pages(render_repo_pages, tmp_path):
+def test_links_go_to_a_page_of_its_own_or_on_demand(render_repo_pages, tmp_path):
     render_repo_pages(tmp_path, limit=2)
     html = (tmp_path / "index.html").read_text()
-    assert '<td><a href="accounts/A-001/index.html">Acme Corp</a></td>' in html
-    assert '<td><a href="accounts/A-002/index.html">Globex</a></td>' in html
-    assert "<td>Initech</td>" in html
+    # the link column names the row: it is the one pinned when a narrow screen scrolls
+    assert '<td class="pinned"><a href="accounts/A-001/index.html">Acme Corp</a></td>' in html
+    assert '<td class="pinned"><a href="accounts/A-002/index.html">Globex</a></td>' in html
+    initech = '<a href="accounts/%5Baccount_id%5D/index.html#A-003">Initech</a>'
+    assert f'<td class="pinned">{initech}</td>' in html
+    assert '<th class="pinned">Account</th><th>Segment</th>' in html
+
+
+def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
+    dashboards_dir, serving_db, tmp_path, monkeypatch
+):
+    """The LATERAL batch gives every page the rows, order and limit its own query gives."""
+    pages = write_pages(
+        tmp_path / "pages",
+        {
+            "accounts/[account_id].md": """\
+                ---
+                pages_query: select account_id from serving.dim_accounts order by account_id
+                ---
+                ```sql peers
+                select peers.account_name, peers.current_arr_usd
+                from serving.dim_accounts as peers
+                inner join serving.dim_accounts as me
+                    on me.segment = peers.segment and me.account_id = '${params.account_id}'
+                order by peers.current_arr_usd desc
+                limit 2
+                ```
+
+                ```sql per_owner
+                select csm_owner, count(*) as accounts
+                from serving.dim_accounts
+                where region = (select region from serving.dim_accounts
+                                where account_id = '${params.account_id}')
+                group by csm_owner
+                order by accounts desc, csm_owner
+                ```
+
+                <DataTable data={peers} rows=all/>
+                <DataTable data={per_owner} rows=all/>
+                """
+        },
+    )
+    batched = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "batched")
+    monkeypatch.setattr(site_module, "BATCH_PAGES", 1)  # each page's queries on their own
+    one_by_one = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "single")
+    assert batched.ok and one_by_one.ok
+    acme = (tmp_path / "batched/accounts/A-001/index.html").read_text()
+    # Enterprise peers of Acme, largest first, two of them
+    peers = re.findall(r'<td class="pinned">(Acme Corp|Globex|Initech)</td>', acme)
+    assert peers == ["Acme Corp", "Globex"]
+    for account in ("A-002", "A-003", "A-004", "A-005"):
+        batch_page = (tmp_path / f"batched/accounts/{account}/index.html").read_text()
+        single_page = (tmp_path / f"single/accounts/{account}/index.html").read_text()
+        assert batch_page == single_page
+
+
+def test_a_dropdown_filters_the_rows_of_the_queries_that_read_it(
+    dashboards_dir, serving_db, tmp_path
+):
+    pages = write_pages(
+        tmp_path / "pages",
+        {
+            "index.md": """\
+                ```sql segments
+                select distinct segment from serving.dim_accounts order by segment
+                ```
+
+                <Dropdown name=segment data={segments} value=segment title="Segment">
+                    <DropdownOption value="%" valueLabel="All segments"/>
+                </Dropdown>
+
+                ```sql accounts
+                select account_name, segment from serving.dim_accounts
+                where segment like '${inputs.segment.value}'
+                order by account_name
+                ```
+
+                <DataTable data={accounts} search=true/>
+                """
+        },
+    )
+    report = render_site(pages, dashboards_dir / "sources", serving_db, tmp_path / "site")
+    assert report.ok, report.errors
+    html = (tmp_path / "site/index.html").read_text()
+    assert '<option value="%" selected>All segments</option>' in html
+    assert '<option value="SMB">SMB</option>' in html
+    (payload,) = re.findall(r'class="table-data">(.*?)</script>', html)
+    table = json.loads(payload)
+    # every row is sent; the browser keeps those of the chosen segment
+    assert len(table["rows"]) == 5
+    assert table["filters"] == [
+        {
+            "input": "segment",
+            "values": ["Enterprise", "Enterprise", "SMB", "Mid-Market", "SMB"],
+        }
+    ]
 
 
 def test_site_has_one_local_plotly_shared_by_relative_path(render_repo_pages, tmp_path):

@@ -17,13 +17,18 @@ import pytest
 
 from data_quality.calibration_suite import QUARANTINE_NOTICE, TRIGGER_FIRING_RATE
 from data_quality.marts_suite import SEGMENT_NRR_RANGE
+from data_quality.runner import BOUNDS_RELATION
 from expansion.settings import PROJECT_ROOT
 from orchestration.defs.alerts import alerts_outbox
 from orchestration.defs.quality import build_warehouse_checks
-from orchestration.defs.serving import serving_database
+from orchestration.defs.serving import EXTRA_TABLES, serving_database
 from orchestration.resources import WarehouseResource
 
-BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_READ_AT_NIGHT = sorted(
+    {BOUNDS_RELATION} | {r for r in EXTRA_TABLES.values() if r.startswith("seeds.")}
+)
+"""The calibration check reads its bounds; the publish copies these seeds to serving."""
 CALIBRATION_MART = dg.AssetKey(["marts", "calibration_trigger_firing_rates"])
 SEGMENT_NRR_MART = dg.AssetKey(["marts", "segment_nrr"])
 
@@ -49,10 +54,11 @@ def prepare_warehouse(data_dir, firing_accounts: int, nrr: float = 1.05) -> None
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
     con.execute("create schema seeds")
     con.execute("create schema marts")
-    con.execute(
-        "create table seeds.calibration_bounds as select * from read_csv(?, header = true)",
-        [str(BOUNDS_SEED)],
-    )
+    for relation in SEEDS_READ_AT_NIGHT:
+        (seed,) = SEEDS_DIR.rglob(relation.removeprefix("seeds.") + ".csv")
+        con.execute(
+            f"create table {relation} as select * from read_csv(?, header = true)", [str(seed)]
+        )
     con.execute(
         """
         create table marts.calibration_trigger_firing_rates as
@@ -143,7 +149,6 @@ def test_a_trigger_firing_for_45_percent_is_quarantined_and_the_night_publishes(
         tmp_path / "warehouse.duckdb", "select trigger_id, status from alerts.outbox order by 1"
     )
     assert outbox == [("seat_saturation", "pending"), ("usage_ceiling", "held_quarantined")]
-    assert (tmp_path / "data_docs" / "index.html").exists()
 
 
 def test_a_warned_trigger_publishes_the_history_and_queues_its_alerts(tmp_path):

@@ -1,0 +1,1 @@
+select * from marts.health_score_bands
