@@ -17,7 +17,9 @@ The ``warehouses`` fixture hands out a ``Warehouses`` helper:
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
   target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
-  before ``day`` when a date column is given) as a multiset.
+  before ``day`` when a date column is given) as a multiset;
+- ``create_raw(warehouse, rows)``: a hand-made warehouse - the raw schema exactly as
+  ingestion creates it, filled with ``rows`` (``{source: [row dicts]}``).
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
+from expansion.contract import SOURCES, SOURCES_BY_NAME
 from expansion.generator import GeneratorConfig, generate
 from expansion.ingest import ensure_raw_schema, ingest_landing_zone
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 MUTATIONS_AFTER_D = [
     "update raw.usage_daily set active_users = active_users + 50, events = events * 3 + 7,"
@@ -66,6 +71,30 @@ known from its start_date and is left alone."""
 
 
 class Warehouses:
+    def create_raw(self, warehouse: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+        """Create the raw schema as ingestion does and load ``rows`` into it."""
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute("create schema if not exists raw")
+            for src in SOURCES:
+                con.execute(src.raw_table_ddl())
+            for name, table_rows in rows.items():
+                src = SOURCES_BY_NAME[name]
+                columns = [*src.column_names, "_source_file", "_source_row_number", "_loaded_at"]
+                placeholders = ", ".join("?" for _ in columns)
+                columns_sql = ", ".join(columns)
+                lineage = (f"{name}/{name}.csv", LOADED_AT)
+                con.executemany(
+                    f"insert into {src.raw_table} ({columns_sql}) values ({placeholders})",
+                    [
+                        [*(row.get(c) for c in src.column_names), lineage[0], i, lineage[1]]
+                        for i, row in enumerate(table_rows, start=1)
+                    ],
+                )
+        finally:
+            con.close()
+        return warehouse
+
     def ingest(self, directory: Path, config: GeneratorConfig) -> Path:
         """Generate ``config``'s company into ``directory/landing`` and ingest it."""
         landing = directory / "landing"

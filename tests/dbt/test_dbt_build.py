@@ -34,12 +34,11 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from expansion.contract import SOURCES, SOURCES_BY_NAME
+from expansion.contract import SOURCES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 AS_OF = dt.date(2026, 6, 30)
-LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 D = dt.date
 T = dt.datetime
@@ -329,34 +328,12 @@ EXPECTED_DIM_ACCOUNTS = {
 }
 
 
-def create_raw_warehouse(path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Create the raw schema as ingestion does and load ``rows`` into it."""
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("create schema if not exists raw")
-        for src in SOURCES:
-            con.execute(src.raw_table_ddl())
-        for name, table_rows in rows.items():
-            src = SOURCES_BY_NAME[name]
-            columns = [*src.column_names, "_source_file", "_source_row_number", "_loaded_at"]
-            placeholders = ", ".join("?" for _ in columns)
-            insert = f"insert into {src.raw_table} ({', '.join(columns)}) values ({placeholders})"
-            con.executemany(
-                insert,
-                [
-                    [*(row.get(c) for c in src.column_names), f"{name}/{name}.csv", i, LOADED_AT]
-                    for i, row in enumerate(table_rows, start=1)
-                ],
-            )
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
-def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dbtRunnerResult]:
+def built_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, warehouses
+) -> tuple[Path, dbtRunnerResult]:
     tmp = tmp_path_factory.mktemp("dbt_build")
-    warehouse = tmp / "warehouse.duckdb"
-    create_raw_warehouse(warehouse, RAW_ROWS)
+    warehouse = warehouses.create_raw(tmp / "warehouse.duckdb", RAW_ROWS)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
