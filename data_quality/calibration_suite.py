@@ -4,14 +4,19 @@ Each check reads a calibration mart (``models/marts/quality``) or
 ``marts.whitespace_coverage`` and compares it with the bounds in
 ``seeds.calibration_bounds`` - read when the check runs, never written here.
 
-Severity. The ``'All'`` row of each metric is the blocking one: outside the
-error band it is an error (publishing and alerts stop that night); outside the
-warn band a warning. Segment rows are warn-only: a segment outside its band is
-shown, never blocks, because a segment's sample is small (an Enterprise book of
-100 accounts moves 1 point of firing rate per account) and the 'All' row
-already carries the decision. For the same reason a trigger's 'All' row blocks
-only when the backtest had at least ``sample_size`` eligible accounts (the
-mart's ``is_blocking``; 500 by default): on a smaller book its breach warns.
+Severity. A calibration breach never stops the night (SPEC 8): only data
+integrity does (the raw and mart suites). A trigger's ``'All'`` row outside the
+error band (firing rate) or below the minimum (precision) *quarantines* the
+trigger: severity ``quarantine`` - the night publishes, the trigger's firings
+stay in trigger_firings marked ``is_quarantined`` and its alerts are held in the
+outbox until it is recalibrated (dbt decides the same from the same bounds:
+calibration_trigger_firing_rates.is_quarantined). Outside the warn band it is a
+warning. Segment rows are warn-only, because a segment's sample is small (an
+Enterprise book of 100 accounts moves 1 point of firing rate per account) and
+the 'All' row already carries the decision; for the same reason a trigger's
+'All' row quarantines only when the backtest had at least ``sample_size``
+eligible accounts (the mart's ``is_blocking``; 500 by default). The gate and
+whitespace have nothing to quarantine: every band of theirs warns.
 
 Every failing row gets its own remedy, built from that row: which threshold to
 change, from what to what (the backtest's suggested threshold), which gate
@@ -23,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from data_quality.checks import Bound, Bounds, Expectation, QualityCheck
+from data_quality.checks import Bound, Bounds, Expectation, QualityCheck, RowRemedy, Severity
 
 FIRING_RATE = "trigger_firing_rate"
 PRECISION = "trigger_precision"
@@ -36,7 +41,7 @@ GATE_MART_ASSET = ("marts", "calibration_readiness_gate")
 WHITESPACE_ASSET = ("marts", "whitespace_coverage")
 
 
-def _between(column: str, metric: str, band: str, severity: str, remedy: str, row_remedy):
+def _between(column: str, metric: str, band: str, severity: Severity, remedy: str, row_remedy):
     return Expectation(
         "ExpectColumnValuesToBeBetween",
         {
@@ -50,16 +55,34 @@ def _between(column: str, metric: str, band: str, severity: str, remedy: str, ro
     )
 
 
-def banded(metric: str, column: str, remedy: str, row_remedy) -> tuple[Expectation, ...]:
+QUARANTINE_NOTICE = "quarantined - its alerts are held until it is recalibrated: "
+
+
+def quarantining(row_remedy: RowRemedy) -> RowRemedy:
+    """The remedy of a breach that quarantines a trigger: says so, then what to change."""
+
+    def remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+        return QUARANTINE_NOTICE + row_remedy(row, bounds)
+
+    return remedy
+
+
+def banded(
+    metric: str, column: str, remedy: str, row_remedy, quarantines: bool = False
+) -> tuple[Expectation, ...]:
     """The severity policy of every calibration metric (module docstring), as expectations.
 
-    ``<column>`` holds every row, ``<column>_blocking`` only the 'All' row and
-    ``<column>_segment`` only the segment rows (the frame nulls the others; GE
-    skips nulls). A band whose two bounds are blank in the seed is skipped.
+    ``<column>`` holds every row, ``<column>_blocking`` only the 'All' row of a large
+    enough book and ``<column>_segment`` the others (the frame nulls the rest; GE skips
+    nulls). The blocking row outside the error band quarantines a trigger
+    (``quarantines``) and warns for the gate and whitespace. A band whose two bounds are
+    blank in the seed is skipped.
     """
+    breach: Severity = "quarantine" if quarantines else "warn"
+    breach_remedy = quarantining(row_remedy) if quarantines else row_remedy
     return (
         _between(column, metric, "warn", "warn", remedy, row_remedy),
-        _between(f"{column}_blocking", metric, "error", "error", remedy, row_remedy),
+        _between(f"{column}_blocking", metric, "error", breach, remedy, breach_remedy),
         _between(f"{column}_segment", metric, "error", "warn", remedy, row_remedy),
     )
 
@@ -114,6 +137,10 @@ def _suggested_move(verb: str, row: Mapping[str, Any]) -> str:
     )
 
 
+def _other(verb: str) -> str:
+    return "lower" if verb == "raise" else "raise"
+
+
 def _suggestion_moves(verb: str, row: Mapping[str, Any]) -> bool:
     """Is the suggested threshold a move in this direction ("raise" or "lower")?"""
     current, suggested = row["threshold_value"], row["suggested_threshold_value"]
@@ -142,14 +169,18 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
         )
     verb = tighter if _breach(rate, bounds) == "high" else looser
     moves = _suggestion_moves(verb, row)
-    move = (
-        _suggested_move(verb, row)
-        if moves
-        else (
+    if not moves and _suggestion_moves(_other(verb), row):
+        # The sweep found the nearer rate the other way: a banded condition such as
+        # contract_milestone (30 days from N days out) is not monotonic in its threshold.
+        move = _suggested_move(_other(verb), row)
+        moves = True
+    elif moves:
+        move = _suggested_move(verb, row)
+    else:
+        move = (
             f"{verb} threshold of {trigger} {_past(verb, current)} "
             "(no threshold of the backtest's sweep fires nearer the target)"
         )
-    )
     if verb == tighter:
         return f"{move}, or add a health gate: {fact}"
     if moves:
@@ -192,21 +223,49 @@ def gate_pass_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
     return f"relax {where} gate criteria in readiness_gate_criteria{first}: {fact}"
 
 
+def _recall_change(row: Mapping[str, Any]) -> str | None:
+    """What the gate's recall suggestion says to change, worded for a segment's row."""
+    basis, setting = row.get("recall_suggestion_basis"), row.get("recall_criterion_setting")
+    recall = row.get("recall_at_suggested_value")
+    there = f"{recall:.0%}" if recall is not None else "?"
+    if (
+        basis in ("criterion_sweep", "other_criteria_also_block")
+        and row.get("recall_suggested_threshold_value") is not None
+    ):
+        change = (
+            f"set {setting} of {row['segment']} in readiness_gate_criteria from "
+            f"{number(row['recall_criterion_threshold_value'])} to "
+            f"{number(row['recall_suggested_threshold_value'])} (recall there: {there})"
+        )
+        if basis == "other_criteria_also_block":
+            change += ", and relax the other criteria that also stopped them"
+        return change
+    if basis == "not_a_threshold":
+        return (
+            f"review the {row['recall_most_failed_criterion']} criterion of {row['segment']} "
+            f"(recall without it: {there})"
+        )
+    return None
+
+
 def gate_recall_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
-    segment = row["segment"]
-    criterion = row.get("recall_most_failed_criterion")
-    first = (
-        f", starting with {criterion} (failed by {row['recall_most_failed_criterion_accounts']} "
-        "of them the day before)"
+    segment, criterion = row["segment"], row.get("recall_most_failed_criterion")
+    stopped = (
+        f"{criterion} stopped {row['recall_most_failed_criterion_accounts']} of them the day before"
         if criterion
-        else ""
+        else None
     )
-    return (
-        f"relax the gate criteria that failed{first}: of the {row['expanded_accounts_sampled']} "
-        f"most recently expanded{_scope(segment)} accounts only "
-        f"{row['passed_before_expansion_accounts']} ({row['gate_recall']:.0%}) passed the gate "
-        f"the day before expanding (bound {bounds.describe()})"
+    change = _recall_change(row)
+    if change is None:
+        change = "relax the gate criteria that failed" + (
+            f", starting with {criterion}" if criterion else ""
+        )
+    fact = (
+        f"of the {row['expanded_accounts_sampled']} most recently expanded{_scope(segment)} "
+        f"accounts only {row['passed_before_expansion_accounts']} ({row['gate_recall']:.0%}) "
+        "passed the gate the day before expanding"
     )
+    return f"{change}: {fact}{f'; {stopped}' if stopped else ''} (bound {bounds.describe()})"
 
 
 def whitespace_coverage_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
@@ -246,9 +305,9 @@ TRIGGER_FIRING_RATE = QualityCheck(
     asset=CALIBRATION_MART_ASSET,
     description=(
         "Each trigger's firing rate per backtest quarter against calibration_bounds "
-        "(trigger_firing_rate): outside the error band on the 'All' row is an error (on a book "
-        "of at least sample_size eligible accounts), outside the warn band a warning; segment "
-        "rows warn only."
+        "(trigger_firing_rate): outside the error band on the 'All' row quarantines the trigger "
+        "(on a book of at least sample_size eligible accounts: its alerts are held, the night "
+        "publishes), outside the warn band a warning; segment rows warn only."
     ),
     frame_sql=_TRIGGER_FRAME,
     subject_column="subject",
@@ -259,6 +318,7 @@ TRIGGER_FIRING_RATE = QualityCheck(
         "Below the band the trigger is too restrictive (lower its threshold); above it too "
         "permissive (raise it or add a health gate).",
         firing_rate_remedy,
+        quarantines=True,
     ),
 )
 
@@ -267,7 +327,8 @@ TRIGGER_PRECISION = QualityCheck(
     asset=CALIBRATION_MART_ASSET,
     description=(
         "Share of each trigger's firings followed by an expansion within the horizon, against "
-        "calibration_bounds (trigger_precision); the 'All' row blocks, segment rows warn."
+        "calibration_bounds (trigger_precision); below the minimum on the 'All' row quarantines "
+        "the trigger, segment rows warn."
     ),
     frame_sql=_TRIGGER_FRAME,
     subject_column="subject",
@@ -277,6 +338,7 @@ TRIGGER_PRECISION = QualityCheck(
         "precision",
         "Raise the threshold or add a health gate; check event tracking.",
         precision_remedy,
+        quarantines=True,
     ),
 )
 
@@ -293,7 +355,12 @@ _GATE_FRAME = f"""
         passed_before_expansion_accounts,
         {_split("gate_recall")},
         recall_most_failed_criterion,
-        recall_most_failed_criterion_accounts
+        recall_most_failed_criterion_accounts,
+        recall_criterion_setting,
+        cast(recall_criterion_threshold_value as double) as recall_criterion_threshold_value,
+        cast(recall_suggested_threshold_value as double) as recall_suggested_threshold_value,
+        cast(recall_at_suggested_value as double) as recall_at_suggested_value,
+        recall_suggestion_basis
     from marts.calibration_readiness_gate
     order by segment = 'All' desc, segment
 """

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-Severity = Literal["warn", "error"]
+Severity = Literal["warn", "quarantine", "error"]
+"""warn: shown, the night goes on. quarantine: a calibration breach of a trigger - shown, the
+night publishes, the trigger's alerts are held (dbt marks it: calibration_trigger_firing_rates
+.is_quarantined). error: a data-integrity failure - nothing is published, no alert goes out."""
+SEVERITY_ORDER: tuple[Severity, ...] = ("error", "quarantine", "warn")
+"""Worst first."""
 
 RowRemedy = Callable[[Mapping[str, Any], "Bounds"], str]
 """Builds the remedy for one failing frame row from that row and the bounds it broke."""
@@ -154,6 +159,4 @@ class CheckReport:
     def severity(self) -> Severity | None:
         """The worst severity among failed expectations; None when all passed."""
         severities = {o.severity for o in self.failures}
-        if "error" in severities:
-            return "error"
-        return "warn" if severities else None
+        return next((s for s in SEVERITY_ORDER if s in severities), None)

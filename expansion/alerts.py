@@ -1,18 +1,23 @@
 """The alerts outbox: queue each alert once, deliver it to a webhook, record what happened.
 
 dbt decides *which* alerts are due (``marts.alert_candidates``: firings on
-gate-passing, unsuppressed accounts, each with a stable ``dedupe_key``). This
-module keeps the outbox, ``alerts.outbox`` in the warehouse, which is the only
-state that must survive from one night to the next:
+gate-passing, unsuppressed accounts, each with a stable ``dedupe_key``, and
+whether the trigger is quarantined by a calibration breach). This module keeps
+the outbox, ``alerts.outbox`` in the warehouse, which is the only state that
+must survive from one night to the next:
 
 - :func:`queue_alerts` inserts candidates whose ``dedupe_key`` is not in the
-  outbox yet, so re-running a night queues nothing twice;
+  outbox yet, so re-running a night queues nothing twice - an alert of a
+  quarantined trigger as ``held_quarantined``, never sent; on a later night a
+  held alert that is still a candidate and whose trigger is no longer
+  quarantined becomes ``pending`` (and a pending one whose trigger became
+  quarantined is held);
 - :func:`deliver_pending` posts every queued alert that was not delivered yet to
   a Slack-compatible incoming webhook, retrying transient failures (network
   errors, HTTP 429 and 5xx) with exponential backoff, and records the status
   (``sent``, ``failed`` after the last attempt, or ``pending`` when no webhook
   is configured) with the number of attempts and the last error. A ``sent``
-  alert is never posted again.
+  alert is never posted again, a ``held_quarantined`` one not while it is held.
 
 The webhook URL comes from ``EXPANSION_ALERT_WEBHOOK_URL``; none is configured
 by default and alerts then wait in the outbox (visible on the dashboards).
@@ -33,6 +38,9 @@ import duckdb
 WEBHOOK_URL_ENV = "EXPANSION_ALERT_WEBHOOK_URL"
 OUTBOX_TABLE = "alerts.outbox"
 CANDIDATES_TABLE = "marts.alert_candidates"
+HELD = "held_quarantined"
+"""The status of an alert whose trigger is quarantined: kept, not sent."""
+DELIVERABLE = ("pending", "failed")
 
 OUTBOX_DDL = f"""
 create table if not exists {OUTBOX_TABLE} (
@@ -99,6 +107,8 @@ class DeliveryReport:
     sent: int
     failed: int
     pending: int
+    held: int = 0
+    """Alerts held in the outbox because their trigger is quarantined."""
 
 
 class TransientDeliveryError(Exception):
@@ -149,7 +159,9 @@ def ensure_outbox(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def queue_alerts(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
-    """Add candidates not yet in the outbox; returns how many were added."""
+    """Add candidates not yet in the outbox - held when their trigger is quarantined - and
+    hold or release the unsent ones as their trigger's quarantine changed; returns how many
+    were added."""
     ensure_outbox(con)
     columns = ", ".join(_ALERT_COLUMNS)
     before = con.execute(f"select count(*) from {OUTBOX_TABLE}").fetchone()[0]
@@ -158,11 +170,26 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
         insert into {OUTBOX_TABLE}
             (alert_id, {columns}, status, attempts, queued_at)
         select
-            'alert_' || left(dedupe_key, 16), {columns}, 'pending', 0, ?
+            'alert_' || left(dedupe_key, 16), {columns},
+            case when is_quarantined then '{HELD}' else 'pending' end, 0, ?
         from {CANDIDATES_TABLE}
         where dedupe_key not in (select dedupe_key from {OUTBOX_TABLE})
         """,
         [now],
+    )
+    con.execute(
+        f"""
+        update {OUTBOX_TABLE} set status = '{HELD}'
+        where status in {DELIVERABLE}
+            and dedupe_key in (select dedupe_key from {CANDIDATES_TABLE} where is_quarantined)
+        """
+    )
+    con.execute(
+        f"""
+        update {OUTBOX_TABLE} set status = 'pending'
+        where status = '{HELD}'
+            and dedupe_key in (select dedupe_key from {CANDIDATES_TABLE} where not is_quarantined)
+        """
     )
     return con.execute(f"select count(*) from {OUTBOX_TABLE}").fetchone()[0] - before
 
@@ -176,12 +203,14 @@ def deliver_pending(
     backoff_seconds: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeliveryReport:
-    """Post every alert not yet sent; each gets up to ``max_attempts`` tries this run."""
+    """Post every alert not yet sent and not held; each gets up to ``max_attempts`` tries
+    this run."""
     ensure_outbox(con)
     rows = con.execute(
         f"select {', '.join(_ALERT_COLUMNS)} from {OUTBOX_TABLE} "
-        "where status <> 'sent' order by fired_on, dedupe_key"
+        f"where status in {DELIVERABLE} order by fired_on, dedupe_key"
     ).fetchall()
+    held = con.execute(f"select count(*) from {OUTBOX_TABLE} where status = ?", [HELD]).fetchone()
     sent = failed = 0
     for row in rows:
         alert = Alert(*row)
@@ -192,7 +221,7 @@ def deliver_pending(
         sent += error is None
         failed += error is not None
     pending = len(rows) if webhook_url is None else 0
-    return DeliveryReport(queued=len(rows), sent=sent, failed=failed, pending=pending)
+    return DeliveryReport(queued=len(rows), sent=sent, failed=failed, pending=pending, held=held[0])
 
 
 def _deliver(

@@ -6,7 +6,9 @@ calibration and mart suites against the bounds published with it
 (``marts.calibration_bounds``, a copy of the seed). The rest is pure:
 :func:`failure_rows` turns reports into table rows (the worst failure per check
 and subject), :func:`format_check_table` renders them and :func:`exit_code` is 1
-when any error-level expectation failed.
+when any error-level (data-integrity) expectation failed. A quarantined trigger
+(a calibration breach: published, its alerts held) is listed with what to change
+and does not fail the command.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def failure_rows(reports: Sequence[CheckReport]) -> list[CheckRow]:
     ``skipped``; it does not fail the command.
     """
     worst: dict[tuple[str, str], CheckRow] = {}
-    order = {"error": 0, "warn": 1, "skipped": 2}
+    order = {"error": 0, "quarantine": 1, "warn": 2, "skipped": 3}
     for report in reports:
         name = report.check.name
         if report.missing:
@@ -110,9 +112,11 @@ def failure_rows(reports: Sequence[CheckReport]) -> list[CheckRow]:
 def summary_line(reports: Sequence[CheckReport]) -> str:
     evaluated = [r for r in reports if not r.missing]
     failed = sum(1 for r in evaluated if r.severity == "error")
+    quarantining = sum(1 for r in evaluated if r.severity == "quarantine")
     warned = sum(1 for r in evaluated if r.severity == "warn")
     skipped = len(reports) - len(evaluated)
-    line = f"checks: {len(evaluated) - failed - warned} passed, {warned} warned, {failed} failed"
+    passed = len(evaluated) - failed - quarantining - warned
+    line = f"checks: {passed} passed, {warned} warned, {quarantining} quarantining, {failed} failed"
     return line + (f", {skipped} skipped" if skipped else "")
 
 
@@ -134,5 +138,6 @@ def format_check_table(rows: Sequence[CheckRow]) -> str:
 
 
 def exit_code(reports: Sequence[CheckReport]) -> int:
-    """1 when an error-level expectation failed, else 0 (warnings and skips do not fail)."""
+    """1 when an error-level expectation failed, else 0 (quarantines, warnings and skips do
+    not fail: the night published)."""
     return 1 if any(r.severity == "error" for r in reports) else 0

@@ -43,6 +43,45 @@ def _share(text: str) -> float:
     return value
 
 
+def _add_feed_shapes(command: argparse.ArgumentParser, defaults) -> None:
+    """The real-feed shapes the default company does not have (docs/generator.md)."""
+    from expansion.generator.feeds import FX_FEEDS
+
+    command.add_argument(
+        "--dark-accounts",
+        type=_share,
+        default=defaults.dark_account_share,
+        help="share of accounts whose usage feed goes dark for days or weeks (default 0)",
+    )
+    command.add_argument(
+        "--fx-feed",
+        choices=FX_FEEDS,
+        default=defaults.fx_feed,
+        help="fx rates every day (default), on business days or on the first of each month",
+    )
+    command.add_argument(
+        "--starter-environment-intents",
+        action="store_true",
+        help="Starter usage-ceiling intents press on their one environment (1 of 1)",
+    )
+    command.add_argument(
+        "--compliance-tags-from",
+        type=_date,
+        default=defaults.compliance_tags_from,
+        metavar="YYYY-MM-DD",
+        help="support tickets carry compliance tags from this day only (a newly tracked tag)",
+    )
+
+
+def _feed_shapes(args: argparse.Namespace) -> dict:
+    return {
+        "dark_account_share": args.dark_accounts,
+        "fx_feed": args.fx_feed,
+        "starter_environment_intents": args.starter_environment_intents,
+        "compliance_tags_from": args.compliance_tags_from,
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     from expansion.generator import GeneratorConfig
 
@@ -63,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--format", choices=("csv", "parquet"), default=defaults.file_format)
     generate.add_argument("--defect-rate", type=_share, default=defaults.defect_rate)
+    _add_feed_shapes(generate, defaults)
 
     refresh = commands.add_parser(
         "refresh", help="ingest, build, check, publish and render (the nightly job)"
@@ -79,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=_positive_int, default=defaults.days)
     _add_engine_argument(demo)
     _add_wait_argument(demo)
+    _add_feed_shapes(demo, defaults)
 
     backtest = commands.add_parser("backtest", help="print the trigger backtest")
     backtest.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
@@ -171,6 +212,7 @@ def generate(args: argparse.Namespace) -> int:
         file_format=args.format,
         defect_rate=args.defect_rate,
         show_progress=sys.stderr.isatty(),
+        **_feed_shapes(args),
     )
     report = generate_company(config)
     print(report)
@@ -215,7 +257,9 @@ def demo(args: argparse.Namespace) -> int:
     from expansion.runner import ExitCode
 
     landing = args.data_dir / "landing"
-    config = GeneratorConfig(accounts=args.accounts, days=args.days, out=landing)
+    config = GeneratorConfig(
+        accounts=args.accounts, days=args.days, out=landing, **_feed_shapes(args)
+    )
     wait_seconds = _wait_seconds(args)
     unavailable = _engine_missing(args.engine)
     if unavailable is not None:

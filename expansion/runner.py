@@ -86,6 +86,8 @@ class RefreshSummary:
     replacements: list[str] = field(default_factory=list)
     checks_passed: int = 0
     check_outcomes: list[CheckOutcome] = field(default_factory=list)
+    quarantined: set[str] = field(default_factory=set)
+    """Triggers a calibration breach quarantined: published, their alerts held."""
     published: bool = False
     failure: str | None = None
     log_file: Path | None = None
@@ -128,6 +130,11 @@ class RefreshSummary:
         for outcome in self.checks_failed:
             lines.append(f"  error: {outcome.label}")
             lines += _details(outcome.details, details_shown, self.log_file)
+        if self.quarantined:
+            lines.append(
+                f"quarantined: {', '.join(sorted(self.quarantined))} - published and marked, "
+                "their alerts held until recalibrated (`expansion check` says what to change)"
+            )
         if self.published:
             lines.append(f"serving database: {data_dir.serving}")
             lines.append(f"dashboards:       {data_dir.site / 'index.html'}")
@@ -389,6 +396,9 @@ def summarize(result) -> RefreshSummary:
         if key == [SERVING_ASSET]:
             summary.published = True
     for evaluation in result.get_asset_check_evaluations():
+        quarantined = evaluation.metadata.get("quarantined")
+        if quarantined is not None:
+            summary.quarantined.update(quarantined.value.split(", "))
         if evaluation.passed:
             summary.checks_passed += 1
             continue

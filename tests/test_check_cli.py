@@ -1,4 +1,5 @@
-"""`expansion check`: the suites on the published marts, a table of failures, exit 1 on error."""
+"""`expansion check`: the suites on the published marts, a table of failures, exit 1 on a
+data-integrity error; a quarantined trigger says what to change and exits 0."""
 
 from __future__ import annotations
 
@@ -38,13 +39,13 @@ def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -
     con.close()
 
 
-def test_an_error_level_breach_exits_1_and_prints_the_remedy(tmp_path, capsys):
+def test_a_quarantined_trigger_says_why_and_what_to_change_and_exits_0(tmp_path, capsys):
     publish(tmp_path, firing_accounts=450)
 
     code = main(["check", "--data-dir", str(tmp_path)])
 
     out = capsys.readouterr().out
-    assert code == 1
+    assert code == 0
     header, _rule, first, *_ = out.splitlines()
     assert header.split() == ["check", "subject", "severity", "observed", "bounds", "remedy"]
     assert first.split()[:11] == [
@@ -54,14 +55,36 @@ def test_an_error_level_breach_exits_1_and_prints_the_remedy(tmp_path, capsys):
         "All",
         "·",
         "2026-05-26",
-        "error",
+        "quarantine",
         "45.0%",
         "3%",
         "to",
         "40%",
     ]
+    assert "quarantined - its alerts are held until it is recalibrated" in first
     assert "raise threshold of usage_ceiling from 0.8 to 0.95" in first
     assert out.count("usage_ceiling · All") == 1  # the worst failure per subject, once
+    assert "1 quarantining, 0 failed" in out.splitlines()[-1]
+
+
+def test_a_data_integrity_error_exits_1_and_prints_the_remedy(tmp_path, capsys):
+    publish(tmp_path, firing_accounts=100)
+    con = duckdb.connect(str(tmp_path / "serving.duckdb"))
+    con.execute(
+        """
+        create table marts.segment_nrr as select
+            'SMB' as segment, date '2026-10-31' as month_end_date, 40 as cohort_accounts,
+            8.5 as nrr, 1000.0 as starting_arr_usd, 8500.0 as ending_arr_usd
+        """
+    )
+    con.close()
+
+    code = main(["check", "--data-dir", str(tmp_path)])
+
+    out = capsys.readouterr().out
+    assert code == 1
+    (row,) = [line for line in out.splitlines() if line.startswith("mart_segment_nrr_range")]
+    assert row.split()[1:6] == ["SMB", "·", "2026-10-31", "error", "8.5"]
     assert "1 failed" in out.splitlines()[-1]
 
 

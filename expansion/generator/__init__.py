@@ -25,10 +25,20 @@ from expansion.generator.benchmark import run_benchmark
 from expansion.generator.company import Accounts, draw_accounts
 from expansion.generator.dates import day_number, month_starts, to_date
 from expansion.generator.engagement import (
+    COMPLIANCE_TAGS,
     draw_crm_activities,
     draw_firmographics,
     draw_nps,
     draw_tickets,
+)
+from expansion.generator.feeds import (
+    DarkSpells,
+    FxFeed,
+    dark_spells_table,
+    draw_dark_spells,
+    fx_days_kept,
+    keep_rows,
+    untag_before,
 )
 from expansion.generator.finance import fx_rate_paths, monthly_expansion_costs
 from expansion.generator.intents import Intents, draw_intents
@@ -49,9 +59,20 @@ __all__ = ["GenerationReport", "GeneratorConfig", "generate", "run_benchmark"]
 
 FUTURE_DAYS = 180
 """How far past end_day the simulation runs, so that signals can precede later outcomes."""
-STREAMS = ("company", "intents", "contracts", "people", "engagement", "usage", "landing", "defects")
+STREAMS = (
+    "company",
+    "intents",
+    "contracts",
+    "people",
+    "engagement",
+    "usage",
+    "landing",
+    "defects",
+    "feeds",
+)
 """Child generators spawned from the one seed, one per stage, so that changing how
-one stage draws (or turning defects off) does not reshuffle the others."""
+one stage draws (or turning defects off) does not reshuffle the others. A child
+depends only on its position, so a stream appended here changes no earlier one."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,16 @@ class GeneratorConfig:
     file_format: Literal["csv", "parquet"] = "csv"
     defect_rate: float = 0.002
     show_progress: bool = False
+    dark_account_share: float = 0.0
+    """Share of accounts whose usage feed goes dark for days or weeks (no usage rows)."""
+    fx_feed: FxFeed = "daily"
+    """Rates every day, on business days only, or on the first of each month."""
+    starter_environment_intents: bool = False
+    """Starter usage-ceiling intents press on its one environment (1 of 1, no usage signal)
+    instead of moving to events."""
+    compliance_tags_from: datetime.date | None = None
+    """The support team tags compliance requests (saml, scim, audit_log, dedicated_env)
+    from this day only: earlier tickets carry none."""
 
     @property
     def truth_dir(self) -> Path:
@@ -125,6 +156,7 @@ class Company:
     """``usd_per_unit[day - fx_first_day, currency]``."""
     expansion_usd: np.ndarray
     """ARR each intent added, in USD on the day it was added."""
+    dark_spells: DarkSpells
     window_start: int
     end_day: int
 
@@ -135,7 +167,7 @@ def simulate_company(config: GeneratorConfig, rng: dict[str, np.random.Generator
     window_start = end_day - config.days + 1
     horizon = end_day + FUTURE_DAYS
     accounts = draw_accounts(config.accounts, end_day, rng["company"])
-    intents = draw_intents(accounts, horizon, rng["intents"])
+    intents = draw_intents(accounts, horizon, rng["intents"], config.starter_environment_intents)
     lines, outcomes = simulate_contracts(accounts, intents, end_day, horizon, rng["contracts"])
     coverage = CoreCoverage.from_lines(lines)
     # Intents of accounts that were not customers at the time show no signal anywhere.
@@ -159,6 +191,9 @@ def simulate_company(config: GeneratorConfig, rng: dict[str, np.random.Generator
         fx_first_day=fx_first_day,
         fx=fx,
         expansion_usd=intents.delta_arr_local * fx[rate_day, accounts.currency[intents.account]],
+        dark_spells=draw_dark_spells(
+            accounts.n, config.dark_account_share, window_start, end_day, rng["feeds"]
+        ),
         window_start=window_start,
         end_day=end_day,
     )
@@ -170,6 +205,8 @@ def generate(config: GeneratorConfig) -> GenerationReport:
         raise ValueError("accounts and days must be positive")
     if not 0 <= config.defect_rate < 1:
         raise ValueError("defect_rate must be in [0, 1)")
+    if not 0 <= config.dark_account_share <= 1:
+        raise ValueError("dark_account_share must be in [0, 1]")
     started = time.perf_counter()
     rng = dict(zip(STREAMS, np.random.default_rng(config.seed).spawn(len(STREAMS)), strict=True))
     company = simulate_company(config, rng)
@@ -177,7 +214,7 @@ def generate(config: GeneratorConfig) -> GenerationReport:
     _clear_previous_output(config.out, config.truth_dir)
     writer = LandingWriter(config.out, config.file_format, config.defect_rate, rng["defects"])
     with progress_bar(config.show_progress, total=config.days + 1) as advance:
-        _write_snapshots(writer, company, rng)
+        _write_snapshots(writer, company, rng, config.fx_feed, config.compliance_tags_from)
         advance()
         _write_daily(writer, company, rng, advance)
     _write_truth(config.truth_dir, company, writer)
@@ -192,7 +229,7 @@ def generate(config: GeneratorConfig) -> GenerationReport:
     )
 
 
-TRUTH_FILES = ("expansion_intent.csv", "account_profile.csv", "defects.csv")
+TRUTH_FILES = ("expansion_intent.csv", "account_profile.csv", "defects.csv", "dark_spells.csv")
 
 
 def _clear_previous_output(out: Path, truth: Path) -> None:
@@ -212,13 +249,18 @@ def _write_truth(truth: Path, company: Company, writer: LandingWriter) -> None:
         "expansion_intent.csv": intent_table(c.intents, c.accounts, c.expansion_usd, c.end_day),
         "account_profile.csv": account_profile_table(c.accounts, c.decline, c.outcomes, c.end_day),
         "defects.csv": defects_table(writer.defects),
+        "dark_spells.csv": dark_spells_table(c.dark_spells, c.accounts.account_id),
     }
     for name, table in tables_by_file.items():
         pacsv.write_csv(table, truth / name, CSV_OPTIONS)
 
 
 def _write_snapshots(
-    writer: LandingWriter, company: Company, rng: dict[str, np.random.Generator]
+    writer: LandingWriter,
+    company: Company,
+    rng: dict[str, np.random.Generator],
+    fx_feed: FxFeed = "daily",
+    compliance_tags_from: datetime.date | None = None,
 ) -> None:
     """Every non-daily source, as known on the end day."""
     c = company
@@ -233,6 +275,8 @@ def _write_snapshots(
     tickets = draw_tickets(
         c.accounts, c.intents, c.decline, c.coverage, c.window_start, c.end_day, engagement
     )
+    if compliance_tags_from is not None:
+        tickets = untag_before(tickets, COMPLIANCE_TAGS, day_number(compliance_tags_from))
     writer.write(source["support_tickets"], tables.tickets_table(tickets, c.accounts))
     firmographics = draw_firmographics(c.accounts, c.intents, c.window_start, c.end_day, engagement)
     writer.write(source["firmographics"], tables.firmographics_table(firmographics, c.accounts))
@@ -250,7 +294,12 @@ def _write_snapshots(
         engagement,
     )
     writer.write(source["cs_costs"], tables.cs_costs_table(months, costs))
-    writer.write(source["fx_rates"], tables.fx_rates_table(c.fx_first_day, c.fx))
+    writer.write(
+        source["fx_rates"],
+        tables.fx_rates_table(
+            c.fx_first_day, c.fx, fx_days_kept(c.fx_first_day + np.arange(len(c.fx)), fx_feed)
+        ),
+    )
 
 
 def _write_daily(
@@ -291,6 +340,9 @@ def _write_daily(
     for day in range(c.window_start, c.end_day + 1):
         stem = to_date(day).isoformat()
         usage, feature_usage = renderer.render(day)
+        dark = c.dark_spells.dark_accounts(day, c.accounts.n)
+        usage = keep_rows(usage, ~dark[usage["account"]])
+        feature_usage = keep_rows(feature_usage, ~dark[feature_usage["account"]])
         writer.write(source["usage_daily"], tables.usage_table(usage, day, account_ids), stem)
         writer.write(
             source["feature_usage_daily"],

@@ -27,6 +27,8 @@ INTENT_TYPE_WEIGHTS = (
 )
 DIMENSION_WEIGHTS = (0.6, 0.12, 0.08, 0.2)
 """Which plan limit a usage-ceiling intent presses against (order of LIMIT_DIMENSIONS)."""
+STARTER_TIER = 0
+"""Core tier index of Platform Starter (0-based, as Accounts.tier)."""
 MIN_SIGNALLING_LIMIT = 5
 """A limit smaller than this (Starter's 1 and Growth's 3 environments) is no usage signal:
 80% of it can only be reached by being at it. Intents drawn against one press on events."""
@@ -110,8 +112,18 @@ class Intents:
         return Intents(**{name: value[keep] for name, value in vars(self).items()})
 
 
-def draw_intents(accounts: Accounts, horizon_day: int, rng: np.random.Generator) -> Intents:
-    """Plant intents at a segment- and health-dependent rate over each account's life."""
+def draw_intents(
+    accounts: Accounts,
+    horizon_day: int,
+    rng: np.random.Generator,
+    starter_environment_intents: bool = False,
+) -> Intents:
+    """Plant intents at a segment- and health-dependent rate over each account's life.
+
+    A usage-ceiling intent drawn against a limit too small to signal moves to events,
+    except - with ``starter_environment_intents`` - a Starter account's against its one
+    environment, which then presses on it (1 of 1: a shape the warehouse must not take
+    for capacity)."""
     first_day = accounts.onboarded + MIN_DAYS_AFTER_ONBOARDING
     years = np.maximum(horizon_day - first_day, 0) / 365.0
     rate = np.array([p.intents_per_year for p in SEGMENT_PROFILES])[accounts.segment]
@@ -130,6 +142,11 @@ def draw_intents(accounts: Accounts, horizon_day: int, rng: np.random.Generator)
     health = accounts.health[account]
     dimension = rng.choice(len(LIMIT_DIMENSIONS), size=n, p=DIMENSION_WEIGHTS)
     too_small = TIER_LIMITS[accounts.tier[account], dimension] < MIN_SIGNALLING_LIMIT
+    if starter_environment_intents:
+        starter_environment = (accounts.tier[account] == STARTER_TIER) & (
+            dimension == LIMIT_DIMENSIONS.index("environments")
+        )
+        too_small &= ~starter_environment
     dimension = np.where(too_small, 0, dimension)
     return Intents(
         account=account,

@@ -242,10 +242,12 @@ def cs_costs_table(month_start: np.ndarray, costs: np.ndarray) -> pa.Table:
     )
 
 
-def fx_rates_table(first_day: int, rates: np.ndarray) -> pa.Table:
-    """``rates[day, currency]`` as rows, ordered by currency then date."""
+def fx_rates_table(first_day: int, rates: np.ndarray, days_kept: np.ndarray) -> pa.Table:
+    """``rates[day, currency]`` as rows for the days kept (the file's frequency), ordered by
+    currency then date."""
     day, currency = np.indices(rates.shape).reshape(2, -1)
     order = np.lexsort((day, currency))
+    order = order[days_kept[day[order]]]
     return contract_table(
         SOURCES_BY_NAME["fx_rates"],
         {

@@ -37,6 +37,7 @@ from expansion.generator.company import Accounts
 from expansion.generator.dates import weekday
 from expansion.generator.intents import (
     ENTERPRISE_READINESS,
+    MIN_SIGNALLING_LIMIT,
     MODULE_INTEREST,
     USAGE_CEILING,
     Intents,
@@ -267,7 +268,9 @@ class UsageRenderer:
         np.maximum.at(
             floor_share, (rows[pressing], intents.dimension[present][pressing]), ramped[pressing]
         )
-        level = np.maximum(level, floor_share * limits)
+        # a limit too small to signal (Starter's one environment) is pressed up to, not past
+        pressed = np.where(limits < MIN_SIGNALLING_LIMIT, np.minimum(floor_share, 1.0), floor_share)
+        level = np.maximum(level, pressed * limits)
 
         started = (live.ramp_start <= day)[present]
         depth = started & intents.shows("integration_depth")[present]

@@ -1,7 +1,9 @@
 """Queue the night's alerts in the outbox and deliver them to the configured webhook.
 
 The asset sits downstream of the dbt marts, so a blocking check that fails
-upstream (a data or calibration error) means no alert goes out that night.
+upstream (a data-integrity error) means no alert goes out that night. A
+calibration breach does not block: it quarantines the trigger, whose alerts
+are queued as held (``held_quarantined``) and not sent.
 """
 
 import datetime as dt
@@ -36,12 +38,15 @@ def alerts_outbox(
         report = deliver_pending(con, webhook_url, utc_now)
     if webhook_url is None and report.pending:
         context.log.info(f"{report.pending} alerts wait in the outbox: {WEBHOOK_URL_ENV} is unset")
+    if report.held:
+        context.log.info(f"{report.held} alerts held in the outbox: their triggers are quarantined")
     return dg.MaterializeResult(
         metadata={
             "newly_queued": queued,
             "sent": report.sent,
             "failed": report.failed,
             "pending": report.pending,
+            "held_quarantined": report.held,
         }
     )
 

@@ -1,8 +1,12 @@
 """Great Expectations suites reported as Dagster asset checks.
 
-Checks are blocking: an error-level failure stops everything downstream of the
-asset it guards (dbt, publishing, dashboards, alerts) for that run, so the last
-published serving database stays in place. A warning is shown and the run goes on.
+Checks are blocking: an error-level failure - data integrity - stops everything
+downstream of the asset it guards (dbt, publishing, dashboards, alerts) for that
+run, so the last published serving database stays in place. A warning is shown
+and the run goes on. A calibration breach that quarantines a trigger reports as a
+warning (Dagster has two severities) naming the trigger in the ``quarantined``
+metadata: the night publishes and the trigger's alerts are held (dbt marks its
+firings and alert candidates; the outbox holds them).
 
 - The raw suite: one check per source on its ``raw`` asset (before dbt runs), on
   DuckDB views over the raw zone's Parquet files, whatever engine builds the models.
@@ -21,7 +25,7 @@ import dagster as dg
 import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
-from data_quality.checks import CheckReport, QualityCheck
+from data_quality.checks import SEVERITY_ORDER, CheckReport, QualityCheck
 from data_quality.history import append_history
 from data_quality.marts_suite import MART_CHECKS
 from data_quality.raw_suite import RAW_CHECKS
@@ -44,7 +48,7 @@ def failure_texts(report: CheckReport) -> list[str]:
     """One plain line per failing row (or expectation), errors first: severity, subject,
     observed value, remedy."""
     lines = []
-    for outcome in sorted(report.failures, key=lambda o: o.severity != "error"):
+    for outcome in sorted(report.failures, key=lambda o: SEVERITY_ORDER.index(o.severity)):
         if outcome.failed_rows:
             lines += [
                 f"{outcome.severity}: {row.subject} ({outcome.column} = {row.observed}): "
@@ -67,8 +71,22 @@ def failure_lines(report: CheckReport, limit: int = MAX_REMEDIES_SHOWN) -> list[
     return lines
 
 
+def quarantined_triggers(report: CheckReport) -> list[str]:
+    """The triggers a report's quarantine-level failures name, sorted."""
+    return sorted(
+        {
+            str(row.row["trigger_id"])
+            for outcome in report.failures
+            if outcome.severity == "quarantine"
+            for row in outcome.failed_rows
+            if row.row.get("trigger_id")
+        }
+    )
+
+
 def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckResult:
-    """A GE check report as a Dagster check result, with every failure's remedy."""
+    """A GE check report as a Dagster check result, with every failure's remedy; only an
+    error-level failure is an ERROR (blocking), a quarantine or a warning is a WARN."""
     severity = (
         dg.AssetCheckSeverity.ERROR if report.severity == "error" else dg.AssetCheckSeverity.WARN
     )
@@ -78,6 +96,9 @@ def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckRe
         metadata[FAILURE_LINES_METADATA] = dg.MetadataValue.json(
             failure_texts(report)[:MAX_FAILURE_LINES]
         )
+    quarantined = quarantined_triggers(report)
+    if quarantined:
+        metadata["quarantined"] = dg.MetadataValue.text(", ".join(quarantined))
     if report.missing:
         metadata["not_evaluated"] = dg.MetadataValue.text("missing: " + ", ".join(report.missing))
     keyed = (

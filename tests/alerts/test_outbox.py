@@ -1,4 +1,5 @@
-"""The alerts outbox queues each alert once and delivers it once, with retries."""
+"""The alerts outbox queues each alert once and delivers it once, with retries; the alerts
+of a quarantined trigger are held, and released once it is no longer quarantined."""
 
 from __future__ import annotations
 
@@ -30,12 +31,13 @@ def warehouse():
         select * from (values
             ('k-acme-seat', 'acc_1', 'Acme', 'Enterprise', 120000.00, 'seat_saturation',
              date '2026-11-20', 0.9100, 0.8500, 'Team growth discussion', 'tt_team_growth',
-             'csm_1 + ae_1', date '2026-11-27'),
+             'csm_1 + ae_1', date '2026-11-27', false),
             ('k-bolt-usage', 'acc_2', 'Bolt', 'SMB', 9000.00, 'usage_ceiling',
              date '2026-11-21', 0.8400, 0.8000, 'Usage review', 'tt_usage_review',
-             'csm_2', date '2026-11-28')
+             'csm_2', date '2026-11-28', false)
         ) as t(dedupe_key, account_id, account_name, segment, arr_usd, trigger_id, fired_on,
-               signal_value, threshold_value, recommended_action, talk_track_id, owner, due_date)
+               signal_value, threshold_value, recommended_action, talk_track_id, owner, due_date,
+               is_quarantined)
         """
     )
     yield con
@@ -116,3 +118,50 @@ def test_an_unreachable_webhook_fails_after_its_attempts(warehouse, webhook):
 
     assert report.failed == 2
     assert statuses(warehouse) == {"k-acme-seat": ("failed", 2), "k-bolt-usage": ("failed", 2)}
+
+
+def quarantine(con, trigger_id: str, quarantined: bool = True) -> None:
+    con.execute(
+        "update marts.alert_candidates set is_quarantined = ? where trigger_id = ?",
+        [quarantined, trigger_id],
+    )
+
+
+def test_a_quarantined_triggers_alerts_are_held_not_sent(warehouse, webhook):
+    quarantine(warehouse, "usage_ceiling")
+    queue_alerts(warehouse, NIGHT)
+
+    report = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (report.sent, report.held) == (1, 1)
+    assert [m["text"] for m in webhook.received if "usage_ceiling" in m["text"]] == []
+    assert statuses(warehouse) == {
+        "k-acme-seat": ("sent", 1),
+        "k-bolt-usage": ("held_quarantined", 0),
+    }
+
+
+def test_a_held_alert_is_sent_once_its_trigger_is_recalibrated(warehouse, webhook):
+    quarantine(warehouse, "usage_ceiling")
+    queue_alerts(warehouse, NIGHT)
+    deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+    quarantine(warehouse, "usage_ceiling", quarantined=False)  # the next night
+
+    queue_alerts(warehouse, NIGHT)
+    report = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (report.sent, report.held) == (1, 0)
+    assert statuses(warehouse)["k-bolt-usage"] == ("sent", 1)
+    assert len(webhook.received) == 2
+
+
+def test_an_unsent_alert_is_held_when_its_trigger_becomes_quarantined(warehouse):
+    queue_alerts(warehouse, NIGHT)  # no webhook: both wait
+    quarantine(warehouse, "seat_saturation")  # the next night
+
+    queue_alerts(warehouse, NIGHT)
+
+    assert statuses(warehouse) == {
+        "k-acme-seat": ("held_quarantined", 0),
+        "k-bolt-usage": ("pending", 0),
+    }

@@ -21,7 +21,9 @@ a ``Warehouses`` helper:
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
   target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
-  before ``day`` when a date column is given) as a multiset.
+  before ``day`` when a date column is given) as a multiset;
+- ``create_raw(warehouse, rows)``: a hand-made warehouse - the raw schema exactly as
+  ingestion creates it, filled with ``rows`` (``{source: [row dicts]}``).
 """
 
 from __future__ import annotations
@@ -32,19 +34,22 @@ import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dbt.cli.main import dbtRunner
 
-from expansion.contract import SOURCES
+from expansion.contract import SOURCES, SOURCES_BY_NAME
 from expansion.generator import GeneratorConfig, generate
 from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
 from expansion.ingest.zone import EMPTY_FILE, arrow_schema, source_columns, sql_literal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 MUTATIONS_AFTER_D = [
     "update raw.usage_daily set active_users = active_users + 50, events = events * 3 + 7,"
@@ -78,6 +83,29 @@ def raw_zone_of(warehouse: Path) -> RawZone:
 
 
 class Warehouses:
+    def create_raw(self, warehouse: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+        """Lay out the warehouse's raw zone as ingestion does and write ``rows``, one landing
+        file per source (``<source>/<source>.csv``)."""
+        zone = raw_zone_of(warehouse)
+        zone.ensure()
+        for name, table_rows in rows.items():
+            src = SOURCES_BY_NAME[name]
+            relative_path = f"{name}/{name}.csv"
+            records = [
+                {
+                    **{c: row.get(c) for c in src.column_names},
+                    "_source_file": relative_path,
+                    "_source_row_number": i,
+                    "_loaded_at": LOADED_AT,
+                }
+                for i, row in enumerate(table_rows, start=1)
+            ]
+            schema = arrow_schema(source_columns(src))
+            pq.write_table(
+                pa.Table.from_pylist(records, schema=schema), zone.data_file(name, relative_path)
+            )
+        return warehouse
+
     def ingest(self, directory: Path, config: GeneratorConfig) -> Path:
         """Generate ``config``'s company into ``directory/landing`` and ingest it."""
         landing = directory / "landing"

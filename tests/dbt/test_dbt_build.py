@@ -31,19 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
-from expansion.contract import SOURCES, SOURCES_BY_NAME
-from expansion.ingest import RawZone
-from expansion.ingest.zone import arrow_schema, source_columns
+from expansion.contract import SOURCES
+from tests.dbt.conftest import raw_zone_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 AS_OF = dt.date(2026, 6, 30)
-LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 D = dt.date
 T = dt.datetime
@@ -333,36 +329,15 @@ EXPECTED_DIM_ACCOUNTS = {
 }
 
 
-def create_raw_zone(zone: RawZone, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Lay out the raw zone as ingestion does and write ``rows``, one landing file per
-    source (``<source>/<source>.csv``)."""
-    zone.ensure()
-    for name, table_rows in rows.items():
-        src = SOURCES_BY_NAME[name]
-        relative_path = f"{name}/{name}.csv"
-        records = [
-            {
-                **{c: row.get(c) for c in src.column_names},
-                "_source_file": relative_path,
-                "_source_row_number": i,
-                "_loaded_at": LOADED_AT,
-            }
-            for i, row in enumerate(table_rows, start=1)
-        ]
-        schema = arrow_schema(source_columns(src))
-        pq.write_table(
-            pa.Table.from_pylist(records, schema=schema), zone.data_file(name, relative_path)
-        )
-
-
 @pytest.fixture(scope="module")
-def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dbtRunnerResult]:
+def built_warehouse(
+    tmp_path_factory: pytest.TempPathFactory, warehouses
+) -> tuple[Path, dbtRunnerResult]:
     tmp = tmp_path_factory.mktemp("dbt_build")
-    warehouse, zone = tmp / "warehouse.duckdb", RawZone(tmp / "raw")
-    create_raw_zone(zone, RAW_ROWS)
+    warehouse = warehouses.create_raw(tmp / "warehouse.duckdb", RAW_ROWS)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
-        env.setenv("EXPANSION_RAW_DIR", str(zone.root))
+        env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         result = dbtRunner().invoke(
             [

@@ -14,7 +14,7 @@ A late file, too: the usage and feature usage of a third of the accounts on day
 D-2 arrive only on night D, when D-2 is two days before the latest built day,
 inside the rebuild window.
 
-A second warehouse is built once, from scratch, as of D. Each of the eight
+A second warehouse is built once, from scratch, as of D. Each of the nine
 incremental models must hold exactly the same rows in both (EXCEPT ALL both
 ways, so duplicates count). Only the incremental models and what they read are
 built (``+readiness_gate_daily`` and the power-user trigger's engagement).
@@ -43,6 +43,7 @@ LATE_FILE = [
 
 # every incremental model -> its date column
 INCREMENTAL_MODELS = {
+    "intermediate.int_account_days": "usage_date",
     "intermediate.int_feature_usage_account_feature_daily": "usage_date",
     "intermediate.int_department_usage_account_daily": "usage_date",
     "intermediate.int_product_usage_account_daily": "usage_date",

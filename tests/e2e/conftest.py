@@ -1,5 +1,11 @@
 """The demo company, generated and refreshed once through the real `expansion demo`
-command (the README's main command), with alerts posted to a local webhook."""
+command (the README's main command), with alerts posted to a local webhook.
+
+The company is generated with the real-feed shapes the default demo does not have
+(docs/generator.md): accounts whose usage feed goes dark for days or weeks, a monthly
+fx file, Starter usage-ceiling intents on the one environment, and compliance tags that
+the support team started using six days before the as-of date (compliance_ask has no
+history: its first night quarantines it)."""
 
 from __future__ import annotations
 
@@ -22,6 +28,18 @@ class Company:
     first_refresh: subprocess.CompletedProcess
     first_night_posts: tuple[str, ...]
     """The texts the local webhook received during the first refresh."""
+
+
+COMPLIANCE_TAGS_FROM = "2026-11-15"
+REAL_FEED_SHAPES = (
+    "--dark-accounts",
+    "0.05",
+    "--fx-feed",
+    "monthly",
+    "--starter-environment-intents",
+    "--compliance-tags-from",
+    COMPLIANCE_TAGS_FROM,
+)
 
 
 def expansion_command(*args: str) -> list[str]:
@@ -64,7 +82,9 @@ def e2e_environment(tmp_path_factory, session_webhook) -> Environment:
 def company(tmp_path_factory, e2e_environment, session_webhook) -> Company:
     data_dir = tmp_path_factory.mktemp("company") / "data"
     posts_before = len(session_webhook.received)
-    first = run(expansion_command("demo", "--data-dir", str(data_dir)), e2e_environment)
+    first = run(
+        expansion_command("demo", "--data-dir", str(data_dir), *REAL_FEED_SHAPES), e2e_environment
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     return Company(
         landing=data_dir / "landing",

@@ -105,6 +105,9 @@ def test_the_scorecard_ranks_planted_intent_well_above_the_rest(serving):
 
 
 def test_every_planted_trigger_has_lift_above_one_and_a_half(serving):
+    """compliance_ask aside: the company's support team tags compliance requests only from
+    COMPLIANCE_TAGS_FROM, after the backtest window, so its planted signal is not in the
+    feed there (test_nightly_refresh checks that the trigger is quarantined)."""
     planted = {
         trigger_id
         for (signals,) in serving.execute(
@@ -112,7 +115,7 @@ def test_every_planted_trigger_has_lift_above_one_and_a_half(serving):
             " where planted_signals is not null"
         ).fetchall()
         for trigger_id in signals.split(";")
-    }
+    } - {"compliance_ask"}
     lift = dict(
         serving.execute(
             "select trigger_id, lift from serving.marts.trigger_backtest where segment = 'All'"

@@ -192,7 +192,8 @@ def test_alert_delivery_killed_between_two_posts_loses_nothing_and_sends_nothing
                 'SMB' as segment, 1000.0 as arr_usd, 'usage_ceiling' as trigger_id,
                 date '2026-11-20' as fired_on, 0.9 as signal_value, 0.8 as threshold_value,
                 'usage review' as recommended_action, 'tt_usage' as talk_track_id,
-                'csm@example.com' as owner, date '2026-11-27' as due_date
+                'csm@example.com' as owner, date '2026-11-27' as due_date,
+                false as is_quarantined
             from range(3) as t(i)
             """
         )

@@ -216,3 +216,30 @@ def test_the_exit_code_says_whether_the_night_was_published_and_whether_someone_
     summary = RefreshSummary(published=published, refusals=refusals, failure=failure)
 
     assert summary.exit_code == code
+
+
+def test_a_quarantined_trigger_is_named_and_the_night_still_exits_0(tmp_path):
+    from expansion.runner import CheckOutcome, ExitCode, RefreshSummary
+    from expansion.settings import DataDir
+
+    summary = RefreshSummary(
+        checks_passed=20,
+        check_outcomes=[
+            CheckOutcome(
+                "marts/calibration_trigger_firing_rates · calibration_trigger_firing_rate",
+                "warn",
+                ("quarantine: multi_team_adoption · All · 2026-05-26 (...): quarantined - ...",),
+            )
+        ],
+        quarantined={"sustained_usage_ceiling", "multi_team_adoption"},
+        published=True,
+    )
+
+    lines = summary.render(DataDir(tmp_path)).splitlines()
+
+    assert summary.exit_code == ExitCode.PUBLISHED
+    assert (
+        "quarantined: multi_team_adoption, sustained_usage_ceiling - published and marked, "
+        "their alerts held until recalibrated (`expansion check` says what to change)"
+    ) in lines
+    assert lines[-1] == "exit code 0: published"

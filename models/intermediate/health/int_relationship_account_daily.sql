@@ -1,6 +1,7 @@
 {#-
-    One row per account per usage day: the relationship and commercial
-    context as known at the end of that day - the latest NPS response,
+    One row per account per active day (int_account_days: every calendar
+    day a subscription line runs or usage was reported): the relationship
+    and commercial context as known at the end of that day - the latest NPS response,
     contacts, champions and executive sponsors on record, the latest champion
     departure, the latest CRM touch, the latest price increase and the
     expansion outreaches (CSQL opportunities) opened in the calendar quarter.
@@ -11,7 +12,7 @@
     (a line replacing one of the same product and quantity at a higher ARR)
     on the new line's start_date; everything else on its own date.
 
-    Set-based: dated events and a zero row per usage day are summed per
+    Set-based: dated events and a zero row per active day are summed per
     account and day; counts present are running sums of +1 / -1, "latest X"
     a running max of the event's day number (the latest NPS score is carried
     by a running group number). Incremental (macro incremental_output_window):
@@ -31,9 +32,9 @@
 
 with
 
-usage_daily as (
+account_days as (
 
-    select * from {{ ref('stg_product__usage_daily') }}
+    select * from {{ ref('int_account_days') }}
 
 ),
 
@@ -76,14 +77,14 @@ output_window as (
 output_days as (
 
     select
-        usage_daily.account_id,
-        usage_daily.usage_date
+        account_days.account_id,
+        account_days.usage_date
 
-    from usage_daily
+    from account_days
     cross join output_window
     where
-        usage_daily.usage_date >= output_window.first_output_date
-        and usage_daily.usage_date <= output_window.last_output_date
+        account_days.usage_date >= output_window.first_output_date
+        and account_days.usage_date <= output_window.last_output_date
 
 ),
 

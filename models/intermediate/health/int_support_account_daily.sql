@@ -1,8 +1,9 @@
 {#-
-    One row per account per usage day: the support picture as known at the
-    end of that day - tickets opened in the last 30 days and the 30 days
-    before, the trend between the two, tickets open at the end of the day,
-    and the latest CSAT rating received.
+    One row per account per active day (int_account_days: every calendar
+    day a subscription line runs or usage was reported): the support
+    picture as known at the end of that day - tickets opened in the last 30
+    days and the 30 days before, the trend between the two, tickets open at
+    the end of the day, and the latest CSAT rating received.
 
     Point in time: a ticket counts from its created_at day; it is open on day
     D when created on or before D and not resolved on or before D (a ticket
@@ -10,7 +11,7 @@
     rating is known from the day its ticket was resolved.
 
     Set-based: the ticket events (opened, resolved, rated) and a zero row per
-    usage day are summed per account and day; 30-day counts are `range`
+    active day are summed per account and day; 30-day counts are `range`
     windows over the day number, open tickets a running sum of +1 / -1, the
     latest CSAT the value of the last rated day (running group number).
 
@@ -31,9 +32,9 @@
 
 with
 
-usage_daily as (
+account_days as (
 
-    select * from {{ ref('stg_product__usage_daily') }}
+    select * from {{ ref('int_account_days') }}
 
 ),
 
@@ -52,17 +53,17 @@ output_window as (
 output_days as (
 
     select
-        usage_daily.account_id,
-        usage_daily.usage_date,
+        account_days.account_id,
+        account_days.usage_date,
         {{ dbt.datediff(
-            day_number_origin, 'usage_daily.usage_date', 'day'
+            day_number_origin, 'account_days.usage_date', 'day'
         ) }} as day_number
 
-    from usage_daily
+    from account_days
     cross join output_window
     where
-        usage_daily.usage_date >= output_window.first_output_date
-        and usage_daily.usage_date <= output_window.last_output_date
+        account_days.usage_date >= output_window.first_output_date
+        and account_days.usage_date <= output_window.last_output_date
 
 ),
 

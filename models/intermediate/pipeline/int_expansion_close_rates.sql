@@ -1,11 +1,19 @@
 {#-
-    One row per forecast cell - health band x activation status on the day
-    the CSQL was created (int_opportunity_cells_at_creation) - plus one
-    overall row ('All', 'All'): the historical close rate won / (won + lost)
+    The historical close rates of the forecast (SPEC 10), won / (won + lost)
     of the expansion opportunities closed within close_rate_history_days
-    (seeds.pipeline_settings, 730) before the as-of date. Open deals are
-    left out (not yet decided). Whether a cell has enough closed deals to be
-    used is decided by the forecast (min_closed_deals_per_cell).
+    (seeds.pipeline_settings, 730) before the as-of date; open deals are
+    left out (not yet decided). One row per level:
+
+      - overall: every closed deal ('All' segment, band and tier);
+      - segment: a segment's deals, shrunk towards the overall rate;
+      - cell: a segment x health band x readiness tier at CSQL creation
+        (int_opportunity_cells_at_creation), shrunk towards its segment's
+        rate.
+
+    Shrinkage: close_rate = (won + k x prior) / (closed + k), k =
+    close_rate_prior_deals (10): a cell of 3 deals, all won, no longer reads
+    as a certain 100%, while a cell of 200 keeps its own rate.
+    observed_close_rate is the raw won / closed, closed_deals the cell size.
 -#}
 with
 
@@ -30,9 +38,10 @@ as_of as (
 closed_deals as (
 
     select
+        cells.segment,
         cells.health_band,
-        cells.activation_status,
-        cells.outcome
+        cells.signal_tier,
+        case when cells.outcome = 'won' then 1 else 0 end as is_won
 
     from cells
     cross join settings
@@ -44,53 +53,134 @@ closed_deals as (
 
 ),
 
-per_cell as (
-
-    select
-        health_band,
-        activation_status,
-        false as is_overall,
-        count(*) as closed_deals,
-        sum(case when outcome = 'won' then 1 else 0 end) as won_deals
-
-    from closed_deals
-    group by health_band, activation_status
-
-),
-
 overall as (
 
     select
-        'All' as health_band,
-        'All' as activation_status,
-        true as is_overall,
         count(*) as closed_deals,
-        sum(case when outcome = 'won' then 1 else 0 end) as won_deals
+        sum(is_won) as won_deals,
+        cast(sum(is_won) as {{ dbt.type_numeric() }}) / nullif(count(*), 0) as close_rate
 
     from closed_deals
+
+),
+
+per_segment as (
+
+    select
+        closed_deals.segment,
+        count(*) as closed_deals,
+        sum(closed_deals.is_won) as won_deals
+
+    from closed_deals
+    group by closed_deals.segment
+
+),
+
+segments_shrunk as (
+
+    select
+        per_segment.segment,
+        per_segment.closed_deals,
+        per_segment.won_deals,
+        overall.close_rate as prior_close_rate,
+        (per_segment.won_deals + settings.close_rate_prior_deals * overall.close_rate)
+        / (per_segment.closed_deals + settings.close_rate_prior_deals) as close_rate
+
+    from per_segment
+    cross join overall
+    cross join settings
+
+),
+
+per_cell as (
+
+    select
+        segment,
+        health_band,
+        signal_tier,
+        count(*) as closed_deals,
+        sum(is_won) as won_deals
+
+    from closed_deals
+    group by segment, health_band, signal_tier
+
+),
+
+cells_shrunk as (
+
+    select
+        per_cell.segment,
+        per_cell.health_band,
+        per_cell.signal_tier,
+        per_cell.closed_deals,
+        per_cell.won_deals,
+        segments_shrunk.close_rate as prior_close_rate,
+        (per_cell.won_deals + settings.close_rate_prior_deals * segments_shrunk.close_rate)
+        / (per_cell.closed_deals + settings.close_rate_prior_deals) as close_rate
+
+    from per_cell
+    inner join segments_shrunk
+        on per_cell.segment = segments_shrunk.segment
+    cross join settings
 
 ),
 
 unioned as (
 
-    select * from per_cell
+    select
+        'overall' as cell_level,
+        'All' as segment,
+        'All' as health_band,
+        'All' as signal_tier,
+        closed_deals,
+        won_deals,
+        cast(null as {{ dbt.type_numeric() }}) as prior_close_rate,
+        close_rate
+    from overall
+
     union all
-    select * from overall
+
+    select
+        'segment' as cell_level,
+        segment,
+        'All' as health_band,
+        'All' as signal_tier,
+        closed_deals,
+        won_deals,
+        prior_close_rate,
+        close_rate
+    from segments_shrunk
+
+    union all
+
+    select
+        'cell' as cell_level,
+        segment,
+        health_band,
+        signal_tier,
+        closed_deals,
+        won_deals,
+        prior_close_rate,
+        close_rate
+    from cells_shrunk
 
 ),
 
 final as (
 
     select
+        cast(cell_level as {{ dbt.type_string() }}) as cell_level,
+        cast(segment as {{ dbt.type_string() }}) as segment,
         cast(health_band as {{ dbt.type_string() }}) as health_band,
-        cast(activation_status as {{ dbt.type_string() }}) as activation_status,
-        is_overall,
+        cast(signal_tier as {{ dbt.type_string() }}) as signal_tier,
         cast(closed_deals as {{ dbt.type_bigint() }}) as closed_deals,
         cast(coalesce(won_deals, 0) as {{ dbt.type_bigint() }}) as won_deals,
         cast(
             cast(won_deals as {{ dbt.type_numeric() }}) / nullif(closed_deals, 0)
             as decimal(10, 6)
-        ) as close_rate
+        ) as observed_close_rate,
+        cast(prior_close_rate as decimal(10, 6)) as prior_close_rate,
+        cast(close_rate as decimal(10, 6)) as close_rate
 
     from unioned
 

@@ -1,15 +1,14 @@
 {#-
     One row per expansion opportunity created on or before the as-of date:
-    the forecast cell the account was in on the day the CSQL was created -
-    its health band (account_health_daily) and its activation status
-    (readiness_gate_daily, mapped as expansion_scorecard does: gate failed
-    or no gate row = not_activated, gate passed but a risk suppression =
-    activated_on_hold, else activated). 'unknown' health band when the
-    account has no health row that day.
-
-    The signal-point tier and weighted readiness band are computed for the
-    as-of date only (account_readiness_scores has no daily history), so the
-    readiness side of the cell is the point-in-time gate status.
+    the forecast cell (SPEC 10: health band x readiness tier) the account
+    was in on the day the CSQL was created - its health band
+    (account_health_daily; 'unknown' without a row that day, e.g. before
+    the usage feed starts) and its signal-point tier that day
+    (int_signal_points_itemised's opportunity_created points, banded by
+    seeds.signal_point_tiers) - and, for reference, its activation status
+    that day (readiness_gate_daily, mapped as expansion_scorecard does).
+    The close rates are learned in these cells, and the forecast applies
+    them to the same cells.
 -#}
 with
 
@@ -31,6 +30,48 @@ gate as (
 
 ),
 
+signal_items as (
+
+    select * from {{ ref('int_signal_points_itemised') }}
+    where evaluation_role = 'opportunity_created'
+
+),
+
+tiers as (
+
+    select * from {{ ref('signal_point_tiers') }}
+
+),
+
+signal_points_at_creation as (
+
+    select
+        account_id,
+        as_of_date as created_date,
+        sum(points_earned) as signal_points
+    from signal_items
+    group by account_id, as_of_date
+
+),
+
+tiers_at_creation as (
+
+    select
+        signal_points_at_creation.account_id,
+        signal_points_at_creation.created_date,
+        signal_points_at_creation.signal_points,
+        tiers.signal_tier
+    from signal_points_at_creation
+    inner join tiers
+        on
+            signal_points_at_creation.signal_points >= tiers.min_points
+            and (
+                tiers.max_points is null
+                or signal_points_at_creation.signal_points < tiers.max_points
+            )
+
+),
+
 final as (
 
     select
@@ -42,6 +83,9 @@ final as (
         opportunities.closed_at,
         opportunities.amount_arr_usd,
         coalesce(health.health_band, 'unknown') as health_band,
+        cast(coalesce(tiers_at_creation.signal_tier, 'unknown') as {{ dbt.type_string() }})
+            as signal_tier,
+        tiers_at_creation.signal_points,
         case
             when gate.account_id is null or not gate.is_gate_passed then 'not_activated'
             when gate.is_suppressed then 'activated_on_hold'
@@ -57,6 +101,10 @@ final as (
         on
             opportunities.account_id = gate.account_id
             and opportunities.created_date = gate.as_of_date
+    left join tiers_at_creation
+        on
+            opportunities.account_id = tiers_at_creation.account_id
+            and opportunities.created_date = tiers_at_creation.created_date
 
 )
 

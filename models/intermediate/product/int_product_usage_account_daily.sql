@@ -1,20 +1,37 @@
 {#-
-    One row per account per usage day (the days the account has a usage_daily
-    row): the day's usage against what the account pays for that day, and
-    the trailing-window usage features the health score, the readiness gate,
+    One row per account per calendar day on which it is active
+    (int_account_days: a subscription line runs or usage was reported): the
+    day's usage against what the account pays for that day, and the
+    trailing-window usage features the health score, the readiness gate,
     the readiness scores and the trigger library read.
 
+    A day without a usage row is a day of zero usage (SPEC 7): active
+    users, events and API calls are 0. What the account holds - storage,
+    integrations connected, environments - does not empty because nobody
+    logged in: it keeps its last reported value for up to window_days (30)
+    days, then is unknown (null). has_usage_row says which days were
+    reported; usage_days_30d counts them.
+
     Point in time: a day D reads only usage on or before D, subscription
-    lines with start_date <= D < end_date, users created on or before D.
+    lines with start_date <= D < end_date, users created on or before D,
+    and the latest fx rate on or before D (int_fx_rates_daily).
 
     Set-based windows over an integer day number (no correlated subqueries):
-      - rolling sums: `range between 29 preceding and current row`;
+      - rolling sums over calendar days: `range between 29 preceding and
+        current row`;
       - "distinct features / departments used in the last 30 days": every use
         of a feature opens an interval [day, min(next use, day + 30)); +1 / -1
         deltas at the interval ends, summed cumulatively, count the distinct
         features whose latest use is within 30 days - no count(distinct) over a
         window;
-      - users to date: a cumulative sum of users created per day.
+      - users to date: a cumulative sum of users created per day;
+      - the last reported storage, integrations and environments: the value
+        of the running group started by each reported day.
+
+    Plan limits are reported as they are; which of them count as capacity
+    (a limit of 1 does not) is decided by macro plan_limit_counts, where
+    the limits are compared with a threshold (readiness inputs, the
+    usage_ceiling trigger).
 
     Incremental (macro incremental_output_window): output days from (latest
     built day - 3) on; inputs are read from 60 days earlier, the longest
@@ -34,6 +51,12 @@
 {%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
+
+account_days as (
+
+    select * from {{ ref('int_account_days') }}
+
+),
 
 usage_daily as (
 
@@ -79,7 +102,7 @@ users as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_billing__fx_rates') }}
+    select * from {{ ref('int_fx_rates_daily') }}
 
 ),
 
@@ -97,27 +120,94 @@ core_feature_catalogue as (
 
 ),
 
--- every usage row in the read window, numbered by day
+-- every active day in the read window, numbered, with its usage (0 when unreported)
 usage_days as (
 
     select
-        usage_daily.account_id,
-        usage_daily.usage_date,
+        account_days.account_id,
+        account_days.usage_date,
         {{ dbt.datediff(
-            day_number_origin, 'usage_daily.usage_date', 'day'
+            day_number_origin, 'account_days.usage_date', 'day'
         ) }} as day_number,
-        usage_daily.active_users,
-        usage_daily.events,
-        usage_daily.api_calls,
-        usage_daily.storage_gb,
-        usage_daily.integrations_connected,
-        usage_daily.environments
+        account_days.has_usage_row,
+        coalesce(usage_daily.active_users, 0) as active_users,
+        coalesce(usage_daily.events, 0) as events,
+        coalesce(usage_daily.api_calls, 0) as api_calls,
+        usage_daily.storage_gb as reported_storage_gb,
+        usage_daily.integrations_connected as reported_integrations_connected,
+        usage_daily.environments as reported_environments
 
-    from usage_daily
+    from account_days
     cross join output_window
+    left join usage_daily
+        on
+            account_days.account_id = usage_daily.account_id
+            and account_days.usage_date = usage_daily.usage_date
     where
-        usage_daily.usage_date >= output_window.first_read_date
-        and usage_daily.usage_date <= output_window.last_output_date
+        account_days.usage_date >= output_window.first_read_date
+        and account_days.usage_date <= output_window.last_output_date
+
+),
+
+-- a reported day starts a group that the dark days after it share
+holdings_grouped as (
+
+    select
+        usage_days.*,
+        sum(case when usage_days.has_usage_row then 1 else 0 end) over (
+            partition by usage_days.account_id order by usage_days.day_number
+            rows between unbounded preceding and current row
+        ) as report_group
+
+    from usage_days
+
+),
+
+holdings_carried as (
+
+    select
+        holdings_grouped.*,
+        max(
+            case when holdings_grouped.has_usage_row then holdings_grouped.day_number end
+        ) over (
+            partition by holdings_grouped.account_id, holdings_grouped.report_group
+        ) as reported_day_number,
+        max(holdings_grouped.reported_storage_gb) over (
+            partition by holdings_grouped.account_id, holdings_grouped.report_group
+        ) as last_storage_gb,
+        max(holdings_grouped.reported_integrations_connected) over (
+            partition by holdings_grouped.account_id, holdings_grouped.report_group
+        ) as last_integrations_connected,
+        max(holdings_grouped.reported_environments) over (
+            partition by holdings_grouped.account_id, holdings_grouped.report_group
+        ) as last_environments
+
+    from holdings_grouped
+
+),
+
+usage_days_filled as (
+
+    select
+        account_id,
+        usage_date,
+        day_number,
+        has_usage_row,
+        active_users,
+        events,
+        api_calls,
+        case
+            when day_number - reported_day_number < {{ window_days }} then last_storage_gb
+        end as storage_gb,
+        case
+            when day_number - reported_day_number < {{ window_days }}
+                then last_integrations_connected
+        end as integrations_connected,
+        case
+            when day_number - reported_day_number < {{ window_days }} then last_environments
+        end as environments
+
+    from holdings_carried
 
 ),
 
@@ -127,6 +217,7 @@ usage_windows_summed as (
         account_id,
         usage_date,
         day_number,
+        has_usage_row,
         active_users,
         events,
         api_calls,
@@ -148,6 +239,10 @@ usage_windows_summed as (
         count(*) over (
             partition by account_id order by day_number
             range between 29 preceding and current row
+        ) as account_days_30d,
+        sum(case when has_usage_row then 1 else 0 end) over (
+            partition by account_id order by day_number
+            range between 29 preceding and current row
         ) as usage_days_30d,
         sum(events) over (
             partition by account_id order by day_number
@@ -156,13 +251,17 @@ usage_windows_summed as (
         count(*) over (
             partition by account_id order by day_number
             range between 59 preceding and 30 preceding
+        ) as account_days_prior_30d,
+        sum(case when has_usage_row then 1 else 0 end) over (
+            partition by account_id order by day_number
+            range between 59 preceding and 30 preceding
         ) as usage_days_prior_30d
 
-    from usage_days
+    from usage_days_filled
 
 ),
 
--- subscription lines paid for on each usage day
+-- subscription lines paid for on each day
 lines_on_usage_days as (
 
     select
@@ -201,16 +300,13 @@ lines_converted_on_usage_days as (
 
     select
         lines_on_usage_days.*,
-        lines_on_usage_days.arr_local * case
-            when lines_on_usage_days.currency_code = 'USD' then 1
-            else fx_rates.usd_per_unit
-        end as arr_usd
+        lines_on_usage_days.arr_local * fx_rates.usd_per_unit as arr_usd
 
     from lines_on_usage_days
     left join fx_rates
         on
             lines_on_usage_days.currency_code = fx_rates.currency_code
-            and lines_on_usage_days.usage_date = fx_rates.rate_date
+            and lines_on_usage_days.usage_date = fx_rates.valuation_date
 
 ),
 
@@ -345,7 +441,7 @@ coverage_deltas as (
 
     union all
 
-    -- a zero row on every usage day, so that each gets its running totals
+    -- a zero row on every active day, so that each gets its running totals
     select
         account_id,
         day_number,
@@ -410,15 +506,18 @@ joined as (
         usage_windows_summed.storage_gb,
         usage_windows_summed.integrations_connected,
         usage_windows_summed.environments,
+        usage_windows_summed.has_usage_row,
         usage_windows_summed.events_30d,
+        usage_windows_summed.account_days_30d,
         usage_windows_summed.usage_days_30d,
         usage_windows_summed.api_calls_30d,
         cast(usage_windows_summed.active_users_avg_30d as decimal(18, 4)) as active_users_avg_30d,
-        -- the prior window is null until the account has usage in it
+        -- the prior window is null until the account was active in it
         case
-            when usage_windows_summed.usage_days_prior_30d > 0
+            when usage_windows_summed.account_days_prior_30d > 0
                 then usage_windows_summed.events_prior_30d
         end as events_prior_30d,
+        usage_windows_summed.account_days_prior_30d,
         usage_windows_summed.usage_days_prior_30d,
         coalesce(entitlements_per_day.paid_seats, 0) as paid_seats,
         entitlements_per_day.core_tier_rank,
@@ -465,100 +564,70 @@ ratios_computed as (
 
 ),
 
-evaluated as (
-
-    select
-        *,
-        -- the most used share of anything the account pays for: seats or a plan limit
-        case
-            when
-                coalesce(active_user_seat_ratio, -1) >= coalesce(events_limit_ratio, -1)
-                and coalesce(active_user_seat_ratio, -1) >= coalesce(integrations_limit_ratio, -1)
-                and coalesce(active_user_seat_ratio, -1) >= coalesce(environments_limit_ratio, -1)
-                and coalesce(active_user_seat_ratio, -1) >= coalesce(storage_limit_ratio, -1)
-                and active_user_seat_ratio is not null
-                then 'seats'
-            when
-                coalesce(events_limit_ratio, -1) >= coalesce(integrations_limit_ratio, -1)
-                and coalesce(events_limit_ratio, -1) >= coalesce(environments_limit_ratio, -1)
-                and coalesce(events_limit_ratio, -1) >= coalesce(storage_limit_ratio, -1)
-                and events_limit_ratio is not null
-                then 'events'
-            when
-                coalesce(integrations_limit_ratio, -1) >= coalesce(environments_limit_ratio, -1)
-                and coalesce(integrations_limit_ratio, -1) >= coalesce(storage_limit_ratio, -1)
-                and integrations_limit_ratio is not null
-                then 'integrations'
-            when
-                coalesce(environments_limit_ratio, -1) >= coalesce(storage_limit_ratio, -1)
-                and environments_limit_ratio is not null
-                then 'environments'
-            when storage_limit_ratio is not null then 'storage'
-        end as capacity_binding_dimension
-
-    from ratios_computed
-
-),
-
 final as (
 
     select
-        evaluated.account_id,
-        evaluated.usage_date,
-        evaluated.day_number,
-        evaluated.active_users,
-        evaluated.events,
-        evaluated.api_calls,
-        evaluated.storage_gb,
-        evaluated.integrations_connected,
-        evaluated.environments,
-        cast(evaluated.events_30d as {{ dbt.type_bigint() }}) as events_30d,
-        cast(evaluated.usage_days_30d as {{ dbt.type_bigint() }}) as usage_days_30d,
-        cast(evaluated.events_prior_30d as {{ dbt.type_bigint() }}) as events_prior_30d,
-        cast(evaluated.usage_days_prior_30d as {{ dbt.type_bigint() }}) as usage_days_prior_30d,
-        cast(evaluated.api_calls_30d as {{ dbt.type_bigint() }}) as api_calls_30d,
-        evaluated.active_users_avg_30d,
-        cast(evaluated.users_to_date as {{ dbt.type_bigint() }}) as users_to_date,
-        cast(evaluated.paid_seats as {{ dbt.type_bigint() }}) as paid_seats,
-        evaluated.core_tier_rank,
-        evaluated.arr_usd,
-        cast(evaluated.limit_events_monthly as {{ dbt.type_bigint() }}) as limit_events_monthly,
-        cast(evaluated.limit_integrations as {{ dbt.type_bigint() }}) as limit_integrations,
-        cast(evaluated.limit_environments as {{ dbt.type_bigint() }}) as limit_environments,
-        cast(evaluated.limit_storage_gb as decimal(18, 4)) as limit_storage_gb,
-        cast(evaluated.active_user_seat_ratio as decimal(18, 4)) as active_user_seat_ratio,
-        cast(evaluated.weekly_active_user_ratio as decimal(18, 4)) as weekly_active_user_ratio,
-        cast(evaluated.events_limit_ratio as decimal(18, 4)) as events_limit_ratio,
-        cast(evaluated.integrations_limit_ratio as decimal(18, 4)) as integrations_limit_ratio,
-        cast(evaluated.environments_limit_ratio as decimal(18, 4)) as environments_limit_ratio,
-        cast(evaluated.storage_limit_ratio as decimal(18, 4)) as storage_limit_ratio,
-        evaluated.capacity_binding_dimension,
+        ratios_computed.account_id,
+        ratios_computed.usage_date,
+        ratios_computed.day_number,
+        ratios_computed.has_usage_row,
+        ratios_computed.active_users,
+        ratios_computed.events,
+        ratios_computed.api_calls,
+        ratios_computed.storage_gb,
+        ratios_computed.integrations_connected,
+        ratios_computed.environments,
+        cast(ratios_computed.events_30d as {{ dbt.type_bigint() }}) as events_30d,
+        cast(ratios_computed.account_days_30d as {{ dbt.type_bigint() }}) as account_days_30d,
+        cast(ratios_computed.usage_days_30d as {{ dbt.type_bigint() }}) as usage_days_30d,
+        cast(ratios_computed.events_prior_30d as {{ dbt.type_bigint() }}) as events_prior_30d,
         cast(
-            case evaluated.capacity_binding_dimension
-                when 'seats' then evaluated.active_user_seat_ratio
-                when 'events' then evaluated.events_limit_ratio
-                when 'integrations' then evaluated.integrations_limit_ratio
-                when 'environments' then evaluated.environments_limit_ratio
-                when 'storage' then evaluated.storage_limit_ratio
-            end as decimal(18, 4)
-        ) as usage_capacity_ratio,
+            ratios_computed.account_days_prior_30d as {{ dbt.type_bigint() }}
+        ) as account_days_prior_30d,
         cast(
-            coalesce(evaluated.core_features_used_30d, 0) as {{ dbt.type_bigint() }}
+            ratios_computed.usage_days_prior_30d as {{ dbt.type_bigint() }}
+        ) as usage_days_prior_30d,
+        cast(ratios_computed.api_calls_30d as {{ dbt.type_bigint() }}) as api_calls_30d,
+        ratios_computed.active_users_avg_30d,
+        cast(ratios_computed.users_to_date as {{ dbt.type_bigint() }}) as users_to_date,
+        cast(ratios_computed.paid_seats as {{ dbt.type_bigint() }}) as paid_seats,
+        ratios_computed.core_tier_rank,
+        ratios_computed.arr_usd,
+        cast(
+            ratios_computed.limit_events_monthly as {{ dbt.type_bigint() }}
+        ) as limit_events_monthly,
+        cast(ratios_computed.limit_integrations as {{ dbt.type_bigint() }}) as limit_integrations,
+        cast(ratios_computed.limit_environments as {{ dbt.type_bigint() }}) as limit_environments,
+        cast(ratios_computed.limit_storage_gb as decimal(18, 4)) as limit_storage_gb,
+        cast(ratios_computed.active_user_seat_ratio as decimal(18, 4)) as active_user_seat_ratio,
+        cast(
+            ratios_computed.weekly_active_user_ratio as decimal(18, 4)
+        ) as weekly_active_user_ratio,
+        cast(ratios_computed.events_limit_ratio as decimal(18, 4)) as events_limit_ratio,
+        cast(
+            ratios_computed.integrations_limit_ratio as decimal(18, 4)
+        ) as integrations_limit_ratio,
+        cast(
+            ratios_computed.environments_limit_ratio as decimal(18, 4)
+        ) as environments_limit_ratio,
+        cast(ratios_computed.storage_limit_ratio as decimal(18, 4)) as storage_limit_ratio,
+        cast(
+            coalesce(ratios_computed.core_features_used_30d, 0) as {{ dbt.type_bigint() }}
         ) as core_features_used_30d,
-        evaluated.core_feature_count,
+        ratios_computed.core_feature_count,
         cast(
-            evaluated.core_feature_adoption_ratio as decimal(18, 4)
+            ratios_computed.core_feature_adoption_ratio as decimal(18, 4)
         ) as core_feature_adoption_ratio,
         cast(
-            coalesce(evaluated.features_used_30d, 0) as {{ dbt.type_bigint() }}
+            coalesce(ratios_computed.features_used_30d, 0) as {{ dbt.type_bigint() }}
         ) as features_used_30d,
         cast(
-            coalesce(evaluated.departments_active_30d, 0) as {{ dbt.type_bigint() }}
+            coalesce(ratios_computed.departments_active_30d, 0) as {{ dbt.type_bigint() }}
         ) as departments_active_30d
 
-    from evaluated
+    from ratios_computed
     cross join output_window
-    where evaluated.usage_date >= output_window.first_output_date
+    where ratios_computed.usage_date >= output_window.first_output_date
 
 )
 

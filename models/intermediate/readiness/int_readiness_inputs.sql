@@ -1,14 +1,24 @@
 {#-
-    One row per active account on the as-of date: every input the two
-    readiness scores and the scorecard need, as known on that date - the
-    daily product, support and relationship features of the day, plus what
-    only the as-of view needs (requests and initiatives for unowned
-    products, firmographic growth, departments since purchase, renewal
-    distance, ARR against the segment median, products not owned).
+    One row per evaluation point: every input the two readiness scores and
+    the scorecard need, as known on that day - the daily product, support
+    and relationship features of the day, plus requests and initiatives for
+    unowned products, firmographic growth, departments since purchase,
+    renewal distance and products not owned. Two kinds of points
+    (evaluation_role):
+      - as_of: every active account (ARR > 0) on the as-of date - what the
+        scorecard and the published readiness scores read, with the
+        account's segment, ARR and the ARR against its segment's median;
+      - opportunity_created: every account on each day it had an expansion
+        opportunity created - so the forecast learns its close rates by the
+        readiness tier the account was in when the CSQL was created (SPEC
+        10). Segment, ARR and the segment median are the as-of date's
+        business and are null on these rows.
+    as_of_date is the point's day. Every CTE is keyed by (account_id,
+    as_of_date).
 
     Windows (positive outcome 90 days, requests 180, promoter NPS 60) come
     from seeds.signal_points.window_days. Point in time: every row read is
-    dated on or before the as-of date.
+    dated on or before the point's day.
 -#}
 {{ config(materialized='table') }}
 
@@ -22,7 +32,13 @@ accounts as (
 
 subscription_lines as (
 
-    select * from {{ ref('int_subscription_lines_usd') }}
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('stg_crm__opportunities') }}
 
 ),
 
@@ -86,10 +102,57 @@ signal_points as (
 
 ),
 
-active_accounts as (
+as_of_points as (
 
-    select * from accounts
+    select
+        account_id,
+        as_of_date,
+        'as_of' as evaluation_role,
+        segment,
+        account_name,
+        csm_owner,
+        ae_owner,
+        onboarded_date,
+        current_arr_usd
+    from accounts
     where current_arr_usd > 0
+
+),
+
+opportunity_points as (
+
+    select distinct
+        opportunities.account_id,
+        cast(opportunities.created_at as date) as as_of_date,
+        'opportunity_created' as evaluation_role,
+        cast(null as {{ dbt.type_string() }}) as segment,
+        accounts.account_name,
+        accounts.csm_owner,
+        accounts.ae_owner,
+        accounts.onboarded_date,
+        cast(null as decimal(18, 2)) as current_arr_usd
+    from opportunities
+    inner join accounts
+        on opportunities.account_id = accounts.account_id
+    where cast(opportunities.created_at as date) <= accounts.as_of_date
+
+),
+
+evaluation_points as (
+
+    select * from as_of_points
+    union all
+    select * from opportunity_points
+
+),
+
+-- the days inputs are computed for, once each (both kinds of point can share one)
+evaluation_days as (
+
+    select distinct
+        account_id,
+        as_of_date
+    from evaluation_points
 
 ),
 
@@ -104,20 +167,44 @@ signal_windows as (
         max(case when signal_id = 'recent_promoter_nps' then window_days end) as promoter_nps_days,
         max(
             case when signal_id = 'recent_promoter_nps' then min_value end
-        ) as promoter_nps_min_score
+        ) as promoter_nps_min_score,
+        max(
+            case when signal_id = 'usage_near_capacity' then min_value end
+        ) as capacity_threshold
 
     from signal_points
+
+),
+
+lines_active as (
+
+    select
+        evaluation_days.account_id,
+        evaluation_days.as_of_date,
+        subscription_lines.product_id,
+        subscription_lines.start_date,
+        subscription_lines.end_date
+
+    from evaluation_days
+    inner join subscription_lines
+        on
+            evaluation_days.account_id = subscription_lines.account_id
+            and evaluation_days.as_of_date >= subscription_lines.start_date
+            and (
+                subscription_lines.end_date is null
+                or evaluation_days.as_of_date < subscription_lines.end_date
+            )
 
 ),
 
 owned_products as (
 
     select distinct
-        subscription_lines.account_id,
-        subscription_lines.product_id
+        account_id,
+        as_of_date,
+        product_id
 
-    from subscription_lines
-    where subscription_lines.is_active_on_as_of_date
+    from lines_active
 
 ),
 
@@ -126,41 +213,45 @@ owned_products as (
 current_purchases as (
 
     select
-        subscription_lines.account_id,
-        max(subscription_lines.start_date) as purchase_date
+        lines_active.account_id,
+        lines_active.as_of_date,
+        max(lines_active.start_date) as purchase_date
 
-    from subscription_lines
+    from lines_active
     inner join products
-        on subscription_lines.product_id = products.product_id
-    where subscription_lines.is_active_on_as_of_date and products.product_family = 'core'
-    group by subscription_lines.account_id
+        on lines_active.product_id = products.product_id
+    where products.product_family = 'core'
+    group by lines_active.account_id, lines_active.as_of_date
 
 ),
 
--- the earliest contracted end of a line active on the as-of date
+-- the earliest contracted end of a line active on the day
 renewals as (
 
     select
         account_id,
+        as_of_date,
         min(end_date) as next_renewal_date
 
-    from subscription_lines
-    where is_active_on_as_of_date and end_date is not null
-    group by account_id
+    from lines_active
+    where end_date is not null
+    group by account_id, as_of_date
 
 ),
 
 unowned_modules as (
 
     select
-        active_accounts.account_id,
+        evaluation_days.account_id,
+        evaluation_days.as_of_date,
         products.product_id
 
-    from active_accounts
+    from evaluation_days
     cross join products
     left join owned_products
         on
-            active_accounts.account_id = owned_products.account_id
+            evaluation_days.account_id = owned_products.account_id
+            and evaluation_days.as_of_date = owned_products.as_of_date
             and products.product_id = owned_products.product_id
     where products.product_family = 'module' and owned_products.product_id is null
 
@@ -170,10 +261,11 @@ unowned_module_counts as (
 
     select
         account_id,
+        as_of_date,
         count(*) as modules_not_owned
 
     from unowned_modules
-    group by account_id
+    group by account_id, as_of_date
 
 ),
 
@@ -182,23 +274,22 @@ feature_requests as (
 
     select
         unowned_modules.account_id,
+        unowned_modules.as_of_date,
         count(*) as feature_requests
 
     from unowned_modules
     inner join tickets
         on unowned_modules.account_id = tickets.account_id
     cross join signal_windows
-    inner join active_accounts
-        on unowned_modules.account_id = active_accounts.account_id
     where
-        cast(tickets.created_at as date) <= active_accounts.as_of_date
+        cast(tickets.created_at as date) <= unowned_modules.as_of_date
         and {{ dbt.datediff(
-            'cast(tickets.created_at as date)', 'active_accounts.as_of_date', 'day'
+            'cast(tickets.created_at as date)', 'unowned_modules.as_of_date', 'day'
         ) }}
         < signal_windows.feature_request_days
         and {{ dbt.concat(["';'", "tickets.tags", "';'"]) }}
         like {{ dbt.concat(["'%;feature_request:'", "unowned_modules.product_id", "';%'"]) }}
-    group by unowned_modules.account_id
+    group by unowned_modules.account_id, unowned_modules.as_of_date
 
 ),
 
@@ -206,17 +297,18 @@ activities_known as (
 
     select
         activities.account_id,
+        evaluation_days.as_of_date,
         activities.activity_type,
         {{ dbt.concat(["';'", "coalesce(activities.tags, '')", "';'"]) }} as tag_list,
         {{ dbt.datediff(
-            'cast(activities.occurred_at as date)', 'active_accounts.as_of_date', 'day'
+            'cast(activities.occurred_at as date)', 'evaluation_days.as_of_date', 'day'
         ) }}
             as days_ago
 
     from activities
-    inner join active_accounts
-        on activities.account_id = active_accounts.account_id
-    where cast(activities.occurred_at as date) <= active_accounts.as_of_date
+    inner join evaluation_days
+        on activities.account_id = evaluation_days.account_id
+    where cast(activities.occurred_at as date) <= evaluation_days.as_of_date
 
 ),
 
@@ -224,6 +316,7 @@ activity_signals as (
 
     select
         activities_known.account_id,
+        activities_known.as_of_date,
         sum(
             case
                 when
@@ -238,7 +331,7 @@ activity_signals as (
 
     from activities_known
     cross join signal_windows
-    group by activities_known.account_id
+    group by activities_known.account_id, activities_known.as_of_date
 
 ),
 
@@ -246,6 +339,7 @@ activity_product_tags as (
 
     select
         activities_known.account_id,
+        activities_known.as_of_date,
         sum(
             case
                 when
@@ -271,9 +365,11 @@ activity_product_tags as (
 
     from activities_known
     inner join unowned_modules
-        on activities_known.account_id = unowned_modules.account_id
+        on
+            activities_known.account_id = unowned_modules.account_id
+            and activities_known.as_of_date = unowned_modules.as_of_date
     cross join signal_windows
-    group by activities_known.account_id
+    group by activities_known.account_id, activities_known.as_of_date
 
 ),
 
@@ -281,19 +377,20 @@ promoter_nps as (
 
     select
         nps_responses.account_id,
+        evaluation_days.as_of_date,
         max(nps_responses.nps_score) as best_recent_nps_score
 
     from nps_responses
-    inner join active_accounts
-        on nps_responses.account_id = active_accounts.account_id
+    inner join evaluation_days
+        on nps_responses.account_id = evaluation_days.account_id
     cross join signal_windows
     where
-        cast(nps_responses.responded_at as date) <= active_accounts.as_of_date
+        cast(nps_responses.responded_at as date) <= evaluation_days.as_of_date
         and {{ dbt.datediff(
-            'cast(nps_responses.responded_at as date)', 'active_accounts.as_of_date', 'day'
+            'cast(nps_responses.responded_at as date)', 'evaluation_days.as_of_date', 'day'
         ) }}
         < signal_windows.promoter_nps_days
-    group by nps_responses.account_id
+    group by nps_responses.account_id, evaluation_days.as_of_date
 
 ),
 
@@ -305,24 +402,28 @@ firmographics_known as (
         firmographics.employee_count,
         firmographics.open_roles,
         firmographics.last_funding_date,
-        active_accounts.as_of_date,
+        evaluation_days.as_of_date,
         current_purchases.purchase_date,
         row_number() over (
-            partition by firmographics.account_id order by firmographics.snapshot_date desc
+            partition by firmographics.account_id, evaluation_days.as_of_date
+            order by firmographics.snapshot_date desc
         ) as recency_rank,
         row_number() over (
             partition by
                 firmographics.account_id,
+                evaluation_days.as_of_date,
                 firmographics.snapshot_date >= current_purchases.purchase_date
             order by firmographics.snapshot_date
         ) as since_purchase_rank
 
     from firmographics
-    inner join active_accounts
-        on firmographics.account_id = active_accounts.account_id
+    inner join evaluation_days
+        on firmographics.account_id = evaluation_days.account_id
     left join current_purchases
-        on firmographics.account_id = current_purchases.account_id
-    where firmographics.snapshot_date <= active_accounts.as_of_date
+        on
+            evaluation_days.account_id = current_purchases.account_id
+            and evaluation_days.as_of_date = current_purchases.as_of_date
+    where firmographics.snapshot_date <= evaluation_days.as_of_date
 
 ),
 
@@ -331,9 +432,10 @@ year_ago_bounds as (
 
     select
         account_id,
+        as_of_date,
         cast({{ dbt.dateadd('month', -12, 'as_of_date') }} as date) as year_ago_date
 
-    from active_accounts
+    from evaluation_days
 
 ),
 
@@ -341,15 +443,18 @@ firmographics_year_ago as (
 
     select
         firmographics_known.account_id,
+        firmographics_known.as_of_date,
         firmographics_known.employee_count,
         row_number() over (
-            partition by firmographics_known.account_id
+            partition by firmographics_known.account_id, firmographics_known.as_of_date
             order by firmographics_known.snapshot_date desc
         ) as recency_rank
 
     from firmographics_known
     inner join year_ago_bounds
-        on firmographics_known.account_id = year_ago_bounds.account_id
+        on
+            firmographics_known.account_id = year_ago_bounds.account_id
+            and firmographics_known.as_of_date = year_ago_bounds.as_of_date
     where firmographics_known.snapshot_date <= year_ago_bounds.year_ago_date
 
 ),
@@ -358,8 +463,11 @@ firmographics_before_purchase as (
 
     select
         account_id,
+        as_of_date,
         employee_count,
-        row_number() over (partition by account_id order by snapshot_date desc) as rank_before
+        row_number() over (
+            partition by account_id, as_of_date order by snapshot_date desc
+        ) as rank_before
 
     from firmographics_known
     where snapshot_date <= purchase_date
@@ -382,14 +490,21 @@ firmographic_growth as (
 
     from firmographics_known as latest
     left join firmographics_year_ago as year_ago
-        on latest.account_id = year_ago.account_id and year_ago.recency_rank = 1
+        on
+            latest.account_id = year_ago.account_id
+            and latest.as_of_date = year_ago.as_of_date
+            and year_ago.recency_rank = 1
     left join firmographics_known as after_purchase
         on
             latest.account_id = after_purchase.account_id
+            and latest.as_of_date = after_purchase.as_of_date
             and after_purchase.snapshot_date >= after_purchase.purchase_date
             and after_purchase.since_purchase_rank = 1
     left join firmographics_before_purchase as before_purchase
-        on latest.account_id = before_purchase.account_id and before_purchase.rank_before = 1
+        on
+            latest.account_id = before_purchase.account_id
+            and latest.as_of_date = before_purchase.as_of_date
+            and before_purchase.rank_before = 1
     where latest.recency_rank = 1
 
 ),
@@ -398,6 +513,7 @@ funding_windows as (
 
     select
         account_id,
+        as_of_date,
         cast({{ dbt.dateadd('month', 12, 'last_funding_date') }} as date) as funding_recent_until
 
     from firmographic_growth
@@ -408,6 +524,7 @@ departments_since_purchase as (
 
     select
         users.account_id,
+        evaluation_days.as_of_date,
         count(distinct users.department) as departments_now,
         count(
             distinct case
@@ -417,12 +534,113 @@ departments_since_purchase as (
         ) as departments_at_purchase
 
     from users
-    inner join active_accounts
-        on users.account_id = active_accounts.account_id
+    inner join evaluation_days
+        on users.account_id = evaluation_days.account_id
     left join current_purchases
-        on users.account_id = current_purchases.account_id
-    where cast(users.created_at as date) <= active_accounts.as_of_date
-    group by users.account_id
+        on
+            evaluation_days.account_id = current_purchases.account_id
+            and evaluation_days.as_of_date = current_purchases.as_of_date
+    where cast(users.created_at as date) <= evaluation_days.as_of_date
+    group by users.account_id, evaluation_days.as_of_date
+
+),
+
+-- purchased capacity on the day: seats, and the plan limits that count
+-- as capacity at the usage_near_capacity threshold (macro plan_limit_counts)
+capacity_ratios as (
+
+    select
+        product_usage.account_id,
+        product_usage.usage_date,
+        product_usage.active_user_seat_ratio as seats_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.events_limit_ratio',
+            'product_usage.limit_events_monthly',
+            'signal_windows.capacity_threshold',
+        ) }} as events_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.integrations_limit_ratio',
+            'product_usage.limit_integrations',
+            'signal_windows.capacity_threshold',
+        ) }} as integrations_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.environments_limit_ratio',
+            'product_usage.limit_environments',
+            'signal_windows.capacity_threshold',
+        ) }} as environments_ratio,
+        {{ counted_limit_ratio(
+            'product_usage.storage_limit_ratio',
+            'product_usage.limit_storage_gb',
+            'signal_windows.capacity_threshold',
+        ) }} as storage_ratio
+
+    from product_usage
+    inner join evaluation_days
+        on
+            product_usage.account_id = evaluation_days.account_id
+            and product_usage.usage_date = evaluation_days.as_of_date
+    cross join signal_windows
+
+),
+
+capacity_bound as (
+
+    -- the most used share of what the account pays for (ties: the order below)
+    select
+        account_id,
+        usage_date,
+        case
+            when
+                coalesce(seats_ratio, -1) >= coalesce(events_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(integrations_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(seats_ratio, -1) >= coalesce(storage_ratio, -1)
+                and seats_ratio is not null
+                then 'seats'
+            when
+                coalesce(events_ratio, -1) >= coalesce(integrations_ratio, -1)
+                and coalesce(events_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(events_ratio, -1) >= coalesce(storage_ratio, -1)
+                and events_ratio is not null
+                then 'events'
+            when
+                coalesce(integrations_ratio, -1) >= coalesce(environments_ratio, -1)
+                and coalesce(integrations_ratio, -1) >= coalesce(storage_ratio, -1)
+                and integrations_ratio is not null
+                then 'integrations'
+            when
+                coalesce(environments_ratio, -1) >= coalesce(storage_ratio, -1)
+                and environments_ratio is not null
+                then 'environments'
+            when storage_ratio is not null then 'storage'
+        end as capacity_binding_dimension,
+        seats_ratio,
+        events_ratio,
+        integrations_ratio,
+        environments_ratio,
+        storage_ratio
+
+    from capacity_ratios
+
+),
+
+capacity as (
+
+    select
+        account_id,
+        usage_date,
+        capacity_binding_dimension,
+        cast(
+            case capacity_binding_dimension
+                when 'seats' then seats_ratio
+                when 'events' then events_ratio
+                when 'integrations' then integrations_ratio
+                when 'environments' then environments_ratio
+                when 'storage' then storage_ratio
+            end as decimal(18, 4)
+        ) as usage_capacity_ratio
+
+    from capacity_bound
 
 ),
 
@@ -432,7 +650,7 @@ segment_medians as (
         segment,
         percentile_cont(0.5) within group (order by current_arr_usd) as median_arr_usd
 
-    from active_accounts
+    from as_of_points
     group by segment
 
 ),
@@ -440,20 +658,21 @@ segment_medians as (
 final as (
 
     select
-        active_accounts.account_id,
-        active_accounts.as_of_date,
-        active_accounts.segment,
-        active_accounts.account_name,
-        active_accounts.csm_owner,
-        active_accounts.ae_owner,
-        active_accounts.onboarded_date,
-        active_accounts.current_arr_usd,
+        evaluation_points.account_id,
+        evaluation_points.as_of_date,
+        cast(evaluation_points.evaluation_role as {{ dbt.type_string() }}) as evaluation_role,
+        evaluation_points.segment,
+        evaluation_points.account_name,
+        evaluation_points.csm_owner,
+        evaluation_points.ae_owner,
+        evaluation_points.onboarded_date,
+        evaluation_points.current_arr_usd,
         cast(segment_medians.median_arr_usd as decimal(18, 2)) as segment_median_arr_usd,
         cast(
-            active_accounts.current_arr_usd / nullif(segment_medians.median_arr_usd, 0)
+            evaluation_points.current_arr_usd / nullif(segment_medians.median_arr_usd, 0)
             as decimal(18, 4)
         ) as arr_to_segment_median_ratio,
-        product_usage.usage_date is not null as has_usage_on_as_of_date,
+        coalesce(product_usage.has_usage_row, false) as has_usage_on_as_of_date,
         product_usage.active_users,
         product_usage.paid_seats,
         product_usage.users_to_date,
@@ -461,8 +680,9 @@ final as (
         product_usage.active_user_seat_ratio,
         product_usage.weekly_active_user_ratio,
         product_usage.core_feature_adoption_ratio,
-        product_usage.usage_capacity_ratio,
-        product_usage.capacity_binding_dimension,
+        capacity.usage_capacity_ratio,
+        cast(capacity.capacity_binding_dimension as {{ dbt.type_string() }})
+            as capacity_binding_dimension,
         support.ticket_trend,
         support.latest_csat_score,
         relationship.latest_nps_score,
@@ -475,13 +695,13 @@ final as (
         coalesce(activity_product_tags.new_initiatives, 0) as new_initiatives,
         promoter_nps.best_recent_nps_score,
         {{ dbt.datediff(
-            'active_accounts.as_of_date', 'renewals.next_renewal_date', 'day'
+            'evaluation_points.as_of_date', 'renewals.next_renewal_date', 'day'
         ) }} as days_to_renewal,
         coalesce(unowned_module_counts.modules_not_owned, 0) as modules_not_owned,
         firmographic_growth.employee_count,
         firmographic_growth.open_roles,
         firmographic_growth.last_funding_date,
-        coalesce(funding_windows.funding_recent_until > active_accounts.as_of_date, false)
+        coalesce(funding_windows.funding_recent_until > evaluation_points.as_of_date, false)
             as has_funding_in_last_year,
         cast(
             (firmographic_growth.employee_count - firmographic_growth.employee_count_year_ago)
@@ -500,41 +720,65 @@ final as (
         - coalesce(departments_since_purchase.departments_at_purchase, 0)
             as departments_added_since_purchase
 
-    from active_accounts
+    from evaluation_points
     left join segment_medians
-        on active_accounts.segment = segment_medians.segment
+        on evaluation_points.segment = segment_medians.segment
     left join product_usage
         on
-            active_accounts.account_id = product_usage.account_id
-            and active_accounts.as_of_date = product_usage.usage_date
+            evaluation_points.account_id = product_usage.account_id
+            and evaluation_points.as_of_date = product_usage.usage_date
+    left join capacity
+        on
+            evaluation_points.account_id = capacity.account_id
+            and evaluation_points.as_of_date = capacity.usage_date
     left join support
         on
-            active_accounts.account_id = support.account_id
-            and active_accounts.as_of_date = support.usage_date
+            evaluation_points.account_id = support.account_id
+            and evaluation_points.as_of_date = support.usage_date
     left join relationship
         on
-            active_accounts.account_id = relationship.account_id
-            and active_accounts.as_of_date = relationship.usage_date
+            evaluation_points.account_id = relationship.account_id
+            and evaluation_points.as_of_date = relationship.usage_date
     left join activity_signals
-        on active_accounts.account_id = activity_signals.account_id
+        on
+            evaluation_points.account_id = activity_signals.account_id
+            and evaluation_points.as_of_date = activity_signals.as_of_date
     left join activity_product_tags
-        on active_accounts.account_id = activity_product_tags.account_id
+        on
+            evaluation_points.account_id = activity_product_tags.account_id
+            and evaluation_points.as_of_date = activity_product_tags.as_of_date
     left join feature_requests
-        on active_accounts.account_id = feature_requests.account_id
+        on
+            evaluation_points.account_id = feature_requests.account_id
+            and evaluation_points.as_of_date = feature_requests.as_of_date
     left join promoter_nps
-        on active_accounts.account_id = promoter_nps.account_id
+        on
+            evaluation_points.account_id = promoter_nps.account_id
+            and evaluation_points.as_of_date = promoter_nps.as_of_date
     left join renewals
-        on active_accounts.account_id = renewals.account_id
+        on
+            evaluation_points.account_id = renewals.account_id
+            and evaluation_points.as_of_date = renewals.as_of_date
     left join unowned_module_counts
-        on active_accounts.account_id = unowned_module_counts.account_id
+        on
+            evaluation_points.account_id = unowned_module_counts.account_id
+            and evaluation_points.as_of_date = unowned_module_counts.as_of_date
     left join firmographic_growth
-        on active_accounts.account_id = firmographic_growth.account_id
+        on
+            evaluation_points.account_id = firmographic_growth.account_id
+            and evaluation_points.as_of_date = firmographic_growth.as_of_date
     left join funding_windows
-        on active_accounts.account_id = funding_windows.account_id
+        on
+            evaluation_points.account_id = funding_windows.account_id
+            and evaluation_points.as_of_date = funding_windows.as_of_date
     left join departments_since_purchase
-        on active_accounts.account_id = departments_since_purchase.account_id
+        on
+            evaluation_points.account_id = departments_since_purchase.account_id
+            and evaluation_points.as_of_date = departments_since_purchase.as_of_date
     left join current_purchases
-        on active_accounts.account_id = current_purchases.account_id
+        on
+            evaluation_points.account_id = current_purchases.account_id
+            and evaluation_points.as_of_date = current_purchases.as_of_date
 
 )
 

@@ -1,8 +1,10 @@
 {#-
-    One row per active account and readiness signal (seeds.signal_points) on
-    the as-of date: the signal's value and the points it earns - the seed's
-    points when min_value <= value <= max_value (inclusive; empty max = no
-    upper bound), else 0. A missing value earns nothing.
+    One row per evaluation point of int_readiness_inputs (every active
+    account on the as-of date, and every account on each day it had an
+    expansion opportunity created: evaluation_role) and readiness signal
+    (seeds.signal_points): the signal's value and the points it earns - the
+    seed's points when min_value <= value <= max_value (inclusive; empty max
+    = no upper bound), else 0. A missing value earns nothing.
 -#}
 with
 
@@ -38,6 +40,7 @@ signal_values as (
         select
             account_id,
             as_of_date,
+            evaluation_role,
             '{{ signal_id }}' as signal_id,
             cast({{ expression }} as decimal(18, 4)) as signal_value
         from inputs
@@ -51,6 +54,7 @@ points_earned as (
     select
         signal_values.account_id,
         signal_values.as_of_date,
+        signal_values.evaluation_role,
         signal_values.signal_id,
         signal_points.description as signal_description,
         signal_values.signal_value,
@@ -77,6 +81,7 @@ final as (
     select
         account_id,
         as_of_date,
+        cast(evaluation_role as {{ dbt.type_string() }}) as evaluation_role,
         cast(signal_id as {{ dbt.type_string() }}) as signal_id,
         signal_description,
         signal_value,

@@ -1,4 +1,6 @@
--- The scorecard's view of the trigger library: one row per firing (see trigger_firings).
+-- The scorecard's view of the trigger library: one row per firing (see trigger_firings)
+-- of a trigger that is not quarantined - a quarantined trigger's alerts are held, and so is
+-- the motion it would recommend.
 with firings as (
     select * from {{ ref('trigger_firings') }}
 )
@@ -10,3 +12,4 @@ select
     signal_value,
     threshold_value
 from firings
+where not is_quarantined

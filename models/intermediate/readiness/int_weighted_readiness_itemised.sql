@@ -21,6 +21,7 @@ with
 inputs as (
 
     select * from {{ ref('int_readiness_inputs') }}
+    where evaluation_role = 'as_of'
 
 ),
 

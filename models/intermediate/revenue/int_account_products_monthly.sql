@@ -30,7 +30,7 @@ month_ends as (
 
 fx_rates as (
 
-    select * from {{ ref('int_fx_rates_month_end') }}
+    select * from {{ ref('int_fx_rates_daily') }}
 
 ),
 

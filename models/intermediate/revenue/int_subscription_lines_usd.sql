@@ -1,9 +1,10 @@
 {#-
     Subscription lines on the as-of date: whether each is active then
     (start_date <= D < end_date, end exclusive, null end = open) and its ARR
-    converted to USD at the latest fx rate dated on or before D. USD lines
-    convert at exactly 1; a line in a currency with no rate yet has a null
-    arr_usd (tested: an active line must convert).
+    converted to USD at the latest fx rate dated on or before D
+    (int_fx_rates_daily). USD lines convert at exactly 1; a line in a
+    currency with no rate on or before D has a null arr_usd (tested: an
+    active line must convert).
 -#}
 with
 
@@ -15,42 +16,13 @@ subscription_lines as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_billing__fx_rates') }}
+    select * from {{ ref('int_fx_rates_daily') }}
 
 ),
 
 as_of as (
 
     select {{ as_of_date() }} as as_of_date
-
-),
-
-fx_rates_ranked_by_recency as (
-
-    select
-        fx_rates.currency_code,
-        fx_rates.rate_date,
-        fx_rates.usd_per_unit,
-        row_number() over (
-            partition by fx_rates.currency_code
-            order by fx_rates.rate_date desc
-        ) as recency_rank
-
-    from fx_rates
-    cross join as_of
-    where fx_rates.rate_date <= as_of.as_of_date
-
-),
-
-latest_fx_rates as (
-
-    select
-        currency_code,
-        rate_date,
-        usd_per_unit
-
-    from fx_rates_ranked_by_recency
-    where recency_rank = 1
 
 ),
 
@@ -84,21 +56,14 @@ lines_with_rate as (
 
     select
         lines_flagged_active.*,
-        -- the reporting currency itself needs no rate
-        case
-            when lines_flagged_active.currency_code = 'USD'
-                then cast(1 as decimal(18, 4))
-            else latest_fx_rates.usd_per_unit
-        end as usd_per_unit,
-        case
-            when lines_flagged_active.currency_code = 'USD'
-                then lines_flagged_active.as_of_date
-            else latest_fx_rates.rate_date
-        end as fx_rate_date
+        fx_rates.usd_per_unit,
+        fx_rates.rate_date as fx_rate_date
 
     from lines_flagged_active
-    left join latest_fx_rates
-        on lines_flagged_active.currency_code = latest_fx_rates.currency_code
+    left join fx_rates
+        on
+            lines_flagged_active.currency_code = fx_rates.currency_code
+            and lines_flagged_active.as_of_date = fx_rates.valuation_date
 
 ),
 

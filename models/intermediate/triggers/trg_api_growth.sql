@@ -1,16 +1,19 @@
 {#-
-    api_growth: API calls per usage day over the trailing month (30 days per
+    api_growth: API calls per day over the trailing month (30 days per
     window_value month: days D-29..D) against the month before it
     (D-59..D-30) grew by the threshold (0.40 = +40%). Trailing windows, not
     "the same day a month earlier", so a month is always 30 days; averages
-    per usage day, so a missing usage row does not read as a drop.
+    per day the account was on record (int_product_usage_account_daily's
+    calendar days: a day without a usage row is a day of zero calls, so an
+    account going quiet reads as a drop, never as growth).
 
-    Tiny bases are guarded: the account must have usage on or before the
+    Tiny bases are guarded: the account must be on record on or before the
     first day of the earlier month (a new account's first, partial month is
-    not a base), each month needs usage on more than half of its days, and
-    the earlier month must average at least one API call per usage day.
+    not a base), each month needs reported usage on more than half of its
+    days (a month mostly dark is no base for a growth rate), and the earlier
+    month must average at least one API call a day.
     One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    (trigger_thresholds) and day where the condition holds.
 -#}
 {%- set window_days = 30 * trigger_setting('api_growth', 'window_value', 1) %}
 
@@ -45,12 +48,20 @@ monthly_windows as (
         count(*) over (
             partition by account_id order by day_number
             range between {{ window_days - 1 }} preceding and current row
+        ) as days_recent,
+        sum(case when has_usage_row then 1 else 0 end) over (
+            partition by account_id order by day_number
+            range between {{ window_days - 1 }} preceding and current row
         ) as usage_days_recent,
         sum(api_calls) over (
             partition by account_id order by day_number
             range between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
         ) as api_calls_earlier,
         count(*) over (
+            partition by account_id order by day_number
+            range between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
+        ) as days_earlier,
+        sum(case when has_usage_row then 1 else 0 end) over (
             partition by account_id order by day_number
             range between {{ 2 * window_days - 1 }} preceding and {{ window_days }} preceding
         ) as usage_days_earlier
@@ -63,15 +74,15 @@ growth as (
     select
         account_id,
         usage_date,
-        (cast(api_calls_recent as decimal(18, 4)) / usage_days_recent)
-        / (cast(api_calls_earlier as decimal(18, 4)) / usage_days_earlier)
+        (cast(api_calls_recent as decimal(18, 4)) / days_recent)
+        / (cast(api_calls_earlier as decimal(18, 4)) / days_earlier)
         - 1 as api_call_growth
     from monthly_windows
     where
         first_day_number <= day_number - {{ 2 * window_days - 1 }}
         and 2 * usage_days_recent > {{ window_days }}
         and 2 * usage_days_earlier > {{ window_days }}
-        and api_calls_earlier >= usage_days_earlier
+        and api_calls_earlier >= days_earlier
 
 ),
 

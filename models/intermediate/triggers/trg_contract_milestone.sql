@@ -1,8 +1,11 @@
 {#-
     contract_milestone: the earliest end_date of the account's active lines is
-    at most threshold_value days away (renewal 60 days out) and the day's
-    health score is at least secondary_threshold_value (75). Here the signal
-    must be AT MOST the threshold (registry signal_direction = at_most).
+    at most threshold_value days away (renewal 60 days out) - and more than
+    threshold_value - window_value days away (window_value 30: the milestone
+    stays open for 30 days, so it never fires on the eve of a renewal, too
+    late for a strategic review) - and the day's health score is at least
+    secondary_threshold_value (75). Here the signal must be AT MOST the
+    threshold (registry signal_direction = at_most).
     One row per account, threshold
     (trigger_thresholds) and scored day where the condition holds.
 -#}
@@ -80,8 +83,12 @@ final as (
         thresholds.threshold_value
     from days_out
     cross join thresholds
+    cross join registry
     where
         days_out.days_to_renewal <= thresholds.threshold_value
+        and days_out.days_to_renewal
+        > thresholds.threshold_value
+        - coalesce(registry.window_value, thresholds.threshold_value)
         and days_out.score_date
         between thresholds.evaluated_from and thresholds.evaluated_through
 

@@ -1,12 +1,19 @@
 {#-
-    sustained_usage_ceiling: events reached the threshold share of the monthly
-    events limit in two consecutive months - read as the last 30 days and the
-    30 days before them (events_30d and events_prior_30d of
-    int_product_usage_account_daily), both against the current limit. The
-    signal is the lower of the two ratios. Needs usage in the prior 30 days.
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    sustained_usage_ceiling: events reached the threshold share of the
+    monthly events limit in each of window_value (2) consecutive calendar
+    months - the complete months before the day's month, each month's
+    events (int_product_usage_account_daily: a day without a usage row adds
+    nothing) against the events limit on the day, so an upgrade that raises
+    the limit ends the condition. The signal is the lowest of those months'
+    ratios. The condition holds from the first day of the month after the
+    second such month, every day of that month, and on into the next while
+    the months keep qualifying - it does not restart each month.
+    One row per account, threshold (trigger_thresholds) and day where the
+    condition holds.
 -#}
+{%- set window_months = trigger_setting('sustained_usage_ceiling', 'window_value', 2) %}
+{%- set month_origin = "cast('2000-01-01' as date)" %}
+
 with
 
 usage as (
@@ -21,39 +28,79 @@ thresholds as (
 
 ),
 
-monthly_ratios as (
+days_in_months as (
 
     select
         account_id,
         usage_date,
-        cast(events_30d as decimal(18, 4))
-        / nullif(limit_events_monthly, 0) as last_month_ratio,
-        cast(events_prior_30d as decimal(18, 4))
-        / nullif(limit_events_monthly, 0) as prior_month_ratio
+        events,
+        limit_events_monthly,
+        {{ dbt.datediff(month_origin, 'usage_date', 'month') }} as month_number  -- noqa: LT05
     from usage
-    where usage_days_prior_30d > 0
+
+),
+
+month_totals as (
+
+    select
+        account_id,
+        month_number,
+        sum(events) as month_events
+    from days_in_months
+    group by
+        account_id,
+        month_number
+
+),
+
+trailing_months as (
+
+    select
+        account_id,
+        month_number,
+        min(month_events) over (
+            partition by account_id
+            order by month_number
+            range between {{ window_months - 1 }} preceding and current row
+        ) as lowest_month_events,
+        count(*) over (
+            partition by account_id
+            order by month_number
+            range between {{ window_months - 1 }} preceding and current row
+        ) as months_on_record
+    from month_totals
+
+),
+
+-- each day against the complete months before its own month
+day_ratios as (
+
+    select
+        days_in_months.account_id,
+        days_in_months.usage_date,
+        cast(trailing_months.lowest_month_events as decimal(18, 4))
+        / nullif(days_in_months.limit_events_monthly, 0) as lowest_month_ratio
+    from days_in_months
+    inner join trailing_months
+        on
+            days_in_months.account_id = trailing_months.account_id
+            and days_in_months.month_number - 1 = trailing_months.month_number
+    where trailing_months.months_on_record = {{ window_months }}
 
 ),
 
 final as (
 
     select
-        monthly_ratios.account_id,
-        monthly_ratios.usage_date as evaluated_on,
-        cast(
-            case
-                when monthly_ratios.last_month_ratio < monthly_ratios.prior_month_ratio
-                    then monthly_ratios.last_month_ratio
-                else monthly_ratios.prior_month_ratio
-            end as decimal(18, 4)
-        ) as signal_value,
+        day_ratios.account_id,
+        day_ratios.usage_date as evaluated_on,
+        cast(day_ratios.lowest_month_ratio as decimal(18, 4)) as signal_value,
         thresholds.threshold_value
-    from monthly_ratios
+    from day_ratios
     cross join thresholds
     where
-        monthly_ratios.last_month_ratio >= thresholds.threshold_value
-        and monthly_ratios.prior_month_ratio >= thresholds.threshold_value
-        and monthly_ratios.usage_date
+        day_ratios.lowest_month_ratio >= thresholds.threshold_value
+        and day_ratios.usage_date
         between thresholds.evaluated_from and thresholds.evaluated_through
 
 )

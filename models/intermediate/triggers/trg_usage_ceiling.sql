@@ -2,21 +2,22 @@
     usage_ceiling: usage of a plan limit (events in the last 30 days vs the
     monthly events limit, integrations, environments, storage) has reached
     the threshold share of that limit, and it was below the threshold on a
-    usage day within the last cooldown_days days - the account *reached* the
+    day within the last cooldown_days days - the account *reached* the
     ceiling recently (SPEC section 7: a firing is the day the condition
     becomes true). An account that sits at a limit permanently never fires,
     and a missing usage row (a rejected file row) cannot start a second run.
 
-    Limits too small to be a usage signal are skipped: a limit counts only
-    when at least one whole unit lies between the threshold and the limit
-    (limit x (1 - threshold) >= 1; at 0.80 a limit of 5 or more). Below that
-    "80% of the limit" can only be reached by being at the limit, and a limit
-    of 1 (Platform Starter's one environment) is met by any account that uses
-    the product at all. The signal is the highest ratio among the limits that
-    qualify. The recent lows are taken over every usage day of a limit,
-    once, whatever the threshold; qualifying and reaching are decided per
+    Limits too small to be a usage signal are skipped by the project's one
+    rule (macro plan_limit_counts, which the readiness scores and the
+    motion rules apply too): a limit counts only when at least one whole
+    unit lies between the threshold and the limit (at 0.80 a limit of 5 or
+    more; Platform Starter's one environment never does). The signal is the
+    highest ratio among the limits that qualify. The recent lows are taken
+    over every day of the account's record (a day without a usage row keeps
+    the last reported holdings, int_product_usage_account_daily), once,
+    whatever the threshold; qualifying and reaching are decided per
     threshold. One row per account, threshold (trigger_thresholds) and
-    usage day where the condition holds.
+    day where the condition holds.
 -#}
 {%- set recent_days = trigger_setting('usage_ceiling', 'cooldown_days', 30) %}
 
@@ -34,7 +35,7 @@ thresholds as (
 
 ),
 
--- the lowest ratio of each limit on the usage days of the last recent_days days
+-- the lowest ratio of each limit on the days of the last recent_days days
 recent_lows as (
 
     select
@@ -78,7 +79,7 @@ reached as (
         thresholds.threshold_value,
         case
             when
-                recent_lows.limit_events_monthly * (1 - thresholds.threshold_value) >= 1
+                {{ plan_limit_counts('recent_lows.limit_events_monthly', 'thresholds.threshold_value') }}  -- noqa: LT05
                 and recent_lows.events_limit_ratio >= thresholds.threshold_value
                 and recent_lows.events_recent_low < thresholds.threshold_value
                 then recent_lows.events_limit_ratio
@@ -86,7 +87,7 @@ reached as (
         end as events_reached,
         case
             when
-                recent_lows.limit_integrations * (1 - thresholds.threshold_value) >= 1
+                {{ plan_limit_counts('recent_lows.limit_integrations', 'thresholds.threshold_value') }}  -- noqa: LT05
                 and recent_lows.integrations_limit_ratio >= thresholds.threshold_value
                 and recent_lows.integrations_recent_low < thresholds.threshold_value
                 then recent_lows.integrations_limit_ratio
@@ -94,7 +95,7 @@ reached as (
         end as integrations_reached,
         case
             when
-                recent_lows.limit_environments * (1 - thresholds.threshold_value) >= 1
+                {{ plan_limit_counts('recent_lows.limit_environments', 'thresholds.threshold_value') }}  -- noqa: LT05
                 and recent_lows.environments_limit_ratio >= thresholds.threshold_value
                 and recent_lows.environments_recent_low < thresholds.threshold_value
                 then recent_lows.environments_limit_ratio
@@ -102,7 +103,7 @@ reached as (
         end as environments_reached,
         case
             when
-                recent_lows.limit_storage_gb * (1 - thresholds.threshold_value) >= 1
+                {{ plan_limit_counts('recent_lows.limit_storage_gb', 'thresholds.threshold_value') }}  -- noqa: LT05
                 and recent_lows.storage_limit_ratio >= thresholds.threshold_value
                 and recent_lows.storage_recent_low < thresholds.threshold_value
                 then recent_lows.storage_limit_ratio

@@ -2,7 +2,7 @@
     One row per account per evaluation date per product family the account
     owns that day: a subscription line of the family is active on the date
     (start_date <= D < end_date, null end = open), with the family's ARR in
-    USD at the latest fx rate dated on or before D (USD at 1). What "owned"
+    USD at the latest fx rate dated on or before D (int_fx_rates_daily; USD at 1). What "owned"
     means for the whitespace model, at family grain (SPEC 9): an account with
     any module owns the module family.
 
@@ -31,24 +31,7 @@ products as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_billing__fx_rates') }}
-
-),
-
-fx_rates_ranked_by_recency as (
-
-    select
-        evaluation_dates.evaluation_date,
-        fx_rates.currency_code,
-        fx_rates.usd_per_unit,
-        row_number() over (
-            partition by evaluation_dates.evaluation_date, fx_rates.currency_code
-            order by fx_rates.rate_date desc
-        ) as recency_rank
-
-    from fx_rates
-    inner join evaluation_dates
-        on fx_rates.rate_date <= evaluation_dates.evaluation_date
+    select * from {{ ref('int_fx_rates_daily') }}
 
 ),
 
@@ -80,17 +63,13 @@ lines_converted as (
         lines_active.evaluation_date,
         lines_active.account_id,
         lines_active.product_family,
-        lines_active.arr_local * case
-            when lines_active.currency_code = 'USD' then 1
-            else fx_rates_ranked_by_recency.usd_per_unit
-        end as arr_usd
+        lines_active.arr_local * fx_rates.usd_per_unit as arr_usd
 
     from lines_active
-    left join fx_rates_ranked_by_recency
+    left join fx_rates
         on
-            lines_active.evaluation_date = fx_rates_ranked_by_recency.evaluation_date
-            and lines_active.currency_code = fx_rates_ranked_by_recency.currency_code
-            and fx_rates_ranked_by_recency.recency_rank = 1
+            lines_active.evaluation_date = fx_rates.valuation_date
+            and lines_active.currency_code = fx_rates.currency_code
 
 ),
 

@@ -1,11 +1,19 @@
 {#-
-    One row per account per usage day: the 0-100 health score, its band and
-    every component. Each component maps one metric linearly onto 0-1
+    One row per account per active day (int_account_days: every calendar
+    day a subscription line runs or usage was reported; a day without usage
+    is a day of zero usage): the 0-100 health score, its band and every
+    component. Each component maps one metric linearly onto 0-1
     between the seed's zero_score_at and full_score_at (clamped), and earns
     weight x score points. A component whose input is missing that day is not
     scored as red: it is left out, the score is 100 x earned points / weight
     of the scored components (the missing weight is shared pro rata), and the
     row lists the missing components. Bands from seeds.health_score_bands.
+
+    Engagement trend on calendar windows: events per active day in the last
+    30 days against the 30 days before (dark days count as days of zero
+    events), once the account was on record for min_history_days of the
+    prior window; 0 when neither window had an event (an account gone quiet
+    scores 0, not "missing"); missing when only the prior window was empty.
 
     Incremental (macro incremental_output_window): the days from (latest
     built day - 3) on, like its inputs.
@@ -97,22 +105,23 @@ inputs_joined as (
         product_usage.account_id,
         product_usage.usage_date as score_date,
         product_usage.active_user_seat_ratio,
-        product_usage.usage_days_30d,
-        product_usage.usage_days_prior_30d,
         case
             when
-                product_usage.usage_days_prior_30d
-                >= coalesce(parameters.engagement_trend_min_history, 1)
-                and product_usage.events_prior_30d > 0
+                product_usage.account_days_prior_30d
+                < coalesce(parameters.engagement_trend_min_history, 1)
+                then null
+            when product_usage.events_prior_30d > 0
                 then
                     (
                         cast(product_usage.events_30d as decimal(18, 4))
-                        / product_usage.usage_days_30d
+                        / product_usage.account_days_30d
                     )
                     / (
                         cast(product_usage.events_prior_30d as decimal(18, 4))
-                        / product_usage.usage_days_prior_30d
+                        / product_usage.account_days_prior_30d
                     )
+            -- nothing in either window: a dark account has no engagement to trend
+            when product_usage.events_30d = 0 then 0
         end as events_per_day_30d_vs_prior,
         product_usage.core_feature_adoption_ratio,
         case

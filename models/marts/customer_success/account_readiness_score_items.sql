@@ -9,6 +9,7 @@ with
 signal_items as (
 
     select * from {{ ref('int_signal_points_itemised') }}
+    where evaluation_role = 'as_of'
 
 ),
 

@@ -4,11 +4,12 @@
     health and gate from account_health_daily / readiness_gate_daily (the
     as-of day), both scores and their breakdowns from
     account_readiness_scores, active triggers from int_trigger_firings (the
-    trigger library's seam; empty until it lands).
+    trigger library's seam).
 
-    Ranking (readiness_rank): signal-points tier (priority, ready, candidate,
-    not yet), then weighted readiness, signal points, ARR. The gate does not
-    reorder the list - it decides what the list may recommend: no expansion
+    Ranking (readiness_rank): weighted readiness, descending (SPEC 11), then
+    signal points, ARR. The signal-points tier is a column, not a sort key:
+    an account with readiness 88 ranks near the top whatever its tier. The
+    gate does not reorder the list - it decides what the list may recommend: no expansion
     motion is ever recommended to an account that is not eligible (gate
     failed or a risk suppression); its recommended_motion says what to fix
     first ("not ready: fix health score first") or why it is on hold, and
@@ -19,17 +20,23 @@
 
     Motion: the highest-priority active trigger's motion, else the first
     seeds.motion_recommendation_rules rule whose signal the account earned.
-    Estimated expansion ACV for that motion: the account's own won
-    expansions of the motion (average), else its segment's median uplift
-    (won amount / ARR, with at least min_segment_deals deals) x ARR, else
-    the midpoint of seeds.motion_uplift_ranges x ARR; acv_estimate_basis
-    says which.
+    Estimated expansion ACV for that motion - every motion gets one or says
+    why not: the account's own won expansions of the motion (average), else
+    its segment's median uplift (won amount / ARR, with at least
+    min_segment_deals deals) x ARR, else the midpoint of
+    seeds.motion_uplift_ranges x ARR, else the price book
+    (stg_billing__products' list_price_arr_usd): for a tier upgrade the account's
+    core ARR x (next core tier's list price / its current tier's - 1), for
+    professional services the list price of the cheapest service it does not
+    own. acv_estimate_basis says which; without an estimate it says why
+    ("no_estimate: already on the top core tier").
 -#}
 with
 
 inputs as (
 
     select * from {{ ref('int_readiness_inputs') }}
+    where evaluation_role = 'as_of'
 
 ),
 
@@ -54,12 +61,25 @@ scores as (
 signal_items as (
 
     select * from {{ ref('int_signal_points_itemised') }}
+    where evaluation_role = 'as_of'
 
 ),
 
 trigger_firings as (
 
     select * from {{ ref('int_trigger_firings') }}
+
+),
+
+subscription_lines as (
+
+    select * from {{ ref('int_subscription_lines_usd') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_billing__products') }}
 
 ),
 
@@ -253,6 +273,98 @@ segment_history as (
 
 ),
 
+-- the price book: a tier upgrade to the next core tier, the cheapest service not owned
+core_lines as (
+
+    select
+        subscription_lines.account_id,
+        sum(subscription_lines.arr_usd) as core_arr_usd,
+        max(products.tier_rank) as core_tier_rank
+
+    from subscription_lines
+    inner join products
+        on subscription_lines.product_id = products.product_id
+    where subscription_lines.is_active_on_as_of_date and products.product_family = 'core'
+    group by subscription_lines.account_id
+
+),
+
+core_tier_prices as (
+
+    select
+        tier_rank,
+        min(list_price_arr_usd) as list_price_arr_usd
+    from products
+    where product_family = 'core'
+    group by tier_rank
+
+),
+
+next_core_tiers as (
+
+    select
+        core_lines.account_id,
+        core_lines.core_arr_usd,
+        current_tier.list_price_arr_usd as current_list_price_arr_usd,
+        min(higher_tier.tier_rank) as next_tier_rank
+
+    from core_lines
+    inner join core_tier_prices as current_tier
+        on core_lines.core_tier_rank = current_tier.tier_rank
+    left join core_tier_prices as higher_tier
+        on core_lines.core_tier_rank < higher_tier.tier_rank
+    group by
+        core_lines.account_id,
+        core_lines.core_arr_usd,
+        current_tier.list_price_arr_usd
+
+),
+
+tier_upgrade_prices as (
+
+    select
+        next_core_tiers.account_id,
+        next_core_tiers.next_tier_rank,
+        next_core_tiers.core_arr_usd
+        * (next_tier.list_price_arr_usd / nullif(next_core_tiers.current_list_price_arr_usd, 0) - 1)
+            as tier_upgrade_acv_usd
+
+    from next_core_tiers
+    left join core_tier_prices as next_tier
+        on next_core_tiers.next_tier_rank = next_tier.tier_rank
+
+),
+
+owned_services as (
+
+    select distinct
+        subscription_lines.account_id,
+        subscription_lines.product_id
+
+    from subscription_lines
+    inner join products
+        on subscription_lines.product_id = products.product_id
+    where subscription_lines.is_active_on_as_of_date and products.product_family = 'service'
+
+),
+
+service_prices as (
+
+    select
+        inputs.account_id,
+        min(products.list_price_arr_usd) as cheapest_service_acv_usd
+
+    from inputs
+    cross join products
+    left join owned_services
+        on
+            inputs.account_id = owned_services.account_id
+            and products.product_id = owned_services.product_id
+    where products.product_family = 'service' and owned_services.product_id is null
+    group by inputs.account_id
+
+),
+
 estimates as (
 
     select
@@ -264,12 +376,36 @@ estimates as (
                 then account_history.average_won_arr_usd
             when segment_history.won_deals >= settings.min_segment_deals
                 then inputs.current_arr_usd * segment_history.median_uplift_ratio
-            else inputs.current_arr_usd * (uplift_ranges.uplift_min + uplift_ranges.uplift_max) / 2
+            when uplift_ranges.uplift_min is not null
+                then
+                    inputs.current_arr_usd * (uplift_ranges.uplift_min + uplift_ranges.uplift_max)
+                    / 2
+            when motions_chosen.candidate_motion = 'tier_upgrade'
+                then tier_upgrade_prices.tier_upgrade_acv_usd
+            when motions_chosen.candidate_motion = 'professional_services'
+                then service_prices.cheapest_service_acv_usd
         end as estimated_expansion_acv,
         case
             when account_history.average_won_arr_usd is not null then 'account_history'
             when segment_history.won_deals >= settings.min_segment_deals then 'segment_history'
             when uplift_ranges.uplift_min is not null then 'typical_uplift_range'
+            when motions_chosen.candidate_motion = 'tier_upgrade'
+                then
+                    case
+                        when tier_upgrade_prices.tier_upgrade_acv_usd is not null
+                            then 'price_book_next_tier'
+                        when tier_upgrade_prices.account_id is null
+                            then 'no_estimate: no core subscription to upgrade'
+                        else 'no_estimate: already on the top core tier'
+                    end
+            when motions_chosen.candidate_motion = 'professional_services'
+                then
+                    case
+                        when service_prices.cheapest_service_acv_usd is not null
+                            then 'price_book_service'
+                        else 'no_estimate: already owns every service'
+                    end
+            else 'no_estimate: no history, uplift range or price for the motion'
         end as acv_estimate_basis
 
     from motions_chosen
@@ -286,6 +422,10 @@ estimates as (
             and motions_chosen.candidate_motion = segment_history.motion
     left join uplift_ranges
         on motions_chosen.candidate_motion = uplift_ranges.motion
+    left join tier_upgrade_prices
+        on motions_chosen.account_id = tier_upgrade_prices.account_id
+    left join service_prices
+        on motions_chosen.account_id = service_prices.account_id
 
 ),
 
@@ -329,16 +469,13 @@ assembled as (
         inputs.csm_owner,
         inputs.ae_owner,
         playbooks.owner as owner_team,
-        case
-            when
-                (
-                    inputs.segment = alert_policy.ae_escalation_segment
-                    or inputs.current_arr_usd > alert_policy.ae_escalation_min_arr_usd
-                )
-                and inputs.ae_owner <> inputs.csm_owner
-                then {{ dbt.concat(["inputs.csm_owner", "' + '", "inputs.ae_owner"]) }}
-            else coalesce(inputs.csm_owner, inputs.ae_owner, 'unassigned')
-        end as owner,
+        {{ expansion_owner(
+            "'csm_with_ae_escalation'",
+            'inputs.csm_owner',
+            'inputs.ae_owner',
+            '(inputs.segment = alert_policy.ae_escalation_segment'
+            ~ ' or inputs.current_arr_usd > alert_policy.ae_escalation_min_arr_usd)',
+        ) }} as owner,
         settings.not_ready_next_action_days,
         settings.suppressed_next_action_days
 
@@ -406,7 +543,6 @@ final as (
     select
         cast(row_number() over (
             order by
-                signal_tier_rank asc nulls last,
                 expansion_readiness desc nulls last,
                 signal_points desc nulls last,
                 current_arr_usd desc,

@@ -1,11 +1,13 @@
 {#-
-    One row per account per usage day: the expansion readiness gate of the
-    account's segment that day (seeds.readiness_gate_criteria), whether it
+    One row per account per active day (int_account_days: every calendar
+    day a subscription line runs or usage was reported): the expansion
+    readiness gate of the account's segment that day (seeds.readiness_gate_criteria), whether it
     passed, which criteria failed, and the risk suppressions
     (seeds.risk_suppressions) that hold expansion even when it passed.
 
     Segment on day D: the CRM segment, else the seeds.segment_arr_bands band
-    of the account's ARR that day (lines active on D at D's fx rate).
+    of the account's ARR that day (lines active on D at the latest fx rate
+    on or before D).
 
     A missing input fails its criterion (the gate only lets through what it
     can verify): no paid seats fails the seat ratio, no NPS response the NPS.

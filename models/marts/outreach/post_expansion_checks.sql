@@ -5,22 +5,23 @@
     did it stick, checked on check_date = expansion_date + 90 days (SPEC 10).
 
     check_type
-      - seats: weekly active users on the check date against the paid seats
-        before the expansion (the last usage row before expansion_date) and
-        after it (the first row on or after it);
-      - capacity: the same with the pack's dimension - events in the last 30
-        days against the monthly events limit, else storage, integrations or
-        environments against their limits;
+      - seats: the peak of weekly active users over the peak_usage_window_days
+        (30) up to the check date - people against seats bought, like with
+        like - against the paid seats before the expansion (the last day
+        before expansion_date) and after it (the first day on or after it);
+      - capacity: the same with the pack's dimension - the peak of events in
+        the last 30 days against the monthly events limit, else of storage,
+        integrations or environments against their limits;
       - feature_adoption: distinct features the product unlocks
         (features.unlocking_product_id) used in the feature_window_days up to
         the check date.
-    did_stick: seats / capacity - the share of the added capacity in use on
-    the check date, (used - before) / (after - before), is at least
+    did_stick: seats / capacity - the share of the added capacity in use by
+    the check date, (peak used - before) / (after - before), is at least
     min_new_capacity_used_share; feature_adoption - at least
-    min_features_adopted features used. False when the account has no usage
-    in the usage_lookback_days up to the check date. Null (not checked) when
-    the usage history does not reach back to the expansion (no usage row in
-    the lookback before it), or the product unlocks no feature.
+    min_features_adopted features used. False when the account reported no
+    usage in the usage_lookback_days up to the check date. Null (not checked)
+    when the usage history does not reach back to the expansion (no day on
+    record in the lookback before it), or the product unlocks no feature.
 
     Point in time: every usage row read is dated on or before check_date.
 -#}
@@ -120,6 +121,7 @@ usage_measured as (
     select
         account_id,
         usage_date,
+        has_usage_row,
         cast(active_users as decimal(18, 4)) as seats_used,
         cast(paid_seats as decimal(18, 4)) as seats_capacity,
         cast(events_30d as decimal(18, 4)) as events_used,
@@ -143,6 +145,9 @@ usage_in_windows as (
         due_expansions.expansion_id,
         due_expansions.capacity_dimension,
         usage_measured.usage_date,
+        usage_measured.has_usage_row,
+        {{ dbt.datediff('usage_measured.usage_date', 'due_expansions.check_date', 'day') }}
+        < settings.peak_usage_window_days as is_in_peak_window,
         case
             when usage_measured.usage_date < due_expansions.expansion_date then 'before'
             when {{ dbt.datediff('usage_measured.usage_date', 'due_expansions.check_date', 'day') }}
@@ -193,19 +198,33 @@ usage_ranked as (
 
 usage_picked as (
 
-    -- before: the last row before the expansion; after: the first row on or
-    -- after it; at_check: the last row in the lookback up to the check date
+    -- before: the last day before the expansion; after: the first day on or
+    -- after it; at_check: the last day in the lookback up to the check date
     select
         expansion_id,
         max(case when window_name = 'before' then 1 else 0 end) as has_usage_before,
-        max(case when window_name = 'at_check' then 1 else 0 end) as has_usage_at_check,
         max(case when window_name = 'before' then capacity_amount end) as capacity_before,
         max(case when window_name = 'after' then capacity_amount end) as capacity_after_first_row,
-        max(case when window_name = 'at_check' then capacity_amount end) as capacity_at_check,
-        max(case when window_name = 'at_check' then used_amount end) as used_at_check
+        max(case when window_name = 'at_check' then capacity_amount end) as capacity_at_check
 
     from usage_ranked
     where window_rank = 1
+    group by expansion_id
+
+),
+
+usage_peaks as (
+
+    -- the most used on any day of the peak window up to the check date, and
+    -- whether any usage was reported in the lookback up to it
+    select
+        expansion_id,
+        max(case when is_in_peak_window then used_amount end) as used_at_check,
+        max(
+            case when window_name = 'at_check' and has_usage_row then 1 else 0 end
+        ) as has_usage_at_check
+
+    from usage_in_windows
     group by expansion_id
 
 ),
@@ -247,25 +266,28 @@ measured as (
     select
         due_expansions.*,
         coalesce(usage_picked.has_usage_before, 0) = 1 as has_usage_before,
-        coalesce(usage_picked.has_usage_at_check, 0) = 1 as has_usage_at_check,
+        coalesce(usage_peaks.has_usage_at_check, 0) = 1 as has_usage_at_check,
         usage_picked.capacity_before,
         -- a second expansion before the first usage row after this one
         -- would not be this one's: fall back on the check date's capacity
         coalesce(
             usage_picked.capacity_after_first_row, usage_picked.capacity_at_check
         ) as capacity_after,
-        usage_picked.used_at_check,
+        usage_peaks.used_at_check,
         coalesce(features_used.features_adopted, 0) as features_adopted,
         coalesce(product_features.product_feature_count, 0) as product_feature_count,
         settings.min_new_capacity_used_share,
         settings.min_features_adopted,
         settings.usage_lookback_days,
+        settings.peak_usage_window_days,
         settings.feature_window_days
 
     from due_expansions
     cross join settings
     left join usage_picked
         on due_expansions.expansion_id = usage_picked.expansion_id
+    left join usage_peaks
+        on due_expansions.expansion_id = usage_peaks.expansion_id
     left join features_used
         on due_expansions.expansion_id = features_used.expansion_id
     left join product_features
@@ -362,7 +384,9 @@ reasons_written as (
             else {{ dbt.concat([
                 "'New '", "capacity_dimension", "' unused: '",
                 "cast(cast(round(used_at_check, 0) as " ~ dbt.type_bigint() ~ ") as " ~ dbt.type_string() ~ ")",
-                "' used on the check date against '",
+                "' at its peak in the '",
+                "cast(peak_usage_window_days as " ~ dbt.type_string() ~ ")",
+                "' days to the check date against '",
                 "cast(cast(round(capacity_before, 0) as " ~ dbt.type_bigint() ~ ") as " ~ dbt.type_string() ~ ")",
                 "' before and '",
                 "cast(cast(round(capacity_after, 0) as " ~ dbt.type_bigint() ~ ") as " ~ dbt.type_string() ~ ")",

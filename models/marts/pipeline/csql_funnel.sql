@@ -178,12 +178,11 @@ bars_cleared as (
     inner join benchmarks
         on
             benchmarked_values.metric = benchmarks.metric
-            and case benchmarks.comparison
-                when 'gt' then benchmarked_values.metric_value > benchmarks.threshold_value
-                when 'gte' then benchmarked_values.metric_value >= benchmarks.threshold_value
-                when 'lt' then benchmarked_values.metric_value < benchmarks.threshold_value
-                when 'lte' then benchmarked_values.metric_value <= benchmarks.threshold_value
-            end
+            and {{ satisfies_comparison(
+                'benchmarks.comparison',
+                'benchmarked_values.metric_value',
+                'benchmarks.threshold_value',
+            ) }}
 
 ),
 

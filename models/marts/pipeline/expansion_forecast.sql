@@ -1,24 +1,25 @@
 {#-
     One row per open expansion opportunity and per ready account without
     one, on the as-of date (SPEC 10): expected expansion ARR = estimated
-    ACV x the historical close rate of the account's cell (health band x
-    activation status, int_expansion_close_rates).
+    ACV x the historical close rate of the account's cell (segment x health
+    band x readiness tier, int_expansion_close_rates).
 
     - open_opportunity: every opportunity still open on the as-of date;
-      ACV = its amount; cell = the account's health band and activation
-      status on the day the CSQL was created (the close rates are learned
+      ACV = its amount; cell = the account's health band and signal-point
+      tier on the day the CSQL was created (the close rates are learned
       the same way).
     - ready_account: an account of expansion_scorecard that is eligible
       (gate passed, no suppression), in a signal-point tier ranked
       forecast_max_signal_tier_rank or better (priority, ready) and with no
-      open opportunity; ACV = the scorecard's estimated_expansion_acv (0
-      when the scorecard has no estimate, acv_basis 'no_estimate'); cell =
-      its health band and activation status on the as-of date.
+      open opportunity; ACV = the scorecard's estimated_expansion_acv (no
+      estimate: no expected ARR, acv_basis says why, and the row is not
+      counted as 0); cell = its health band and tier on the as-of date.
 
-    The cell's rate is used when the cell has at least
-    min_closed_deals_per_cell closed deals (seeds.pipeline_settings), else
-    the overall rate when the whole history has that many, else
-    default_close_rate (close_rate_basis says which).
+    The rate: the cell's, shrunk towards its segment's (a small cell stays
+    near its segment; cell_closed_deals shows its size); a cell without
+    closed deals takes its segment's rate, a segment without any the
+    overall rate, a history without any default_close_rate
+    (close_rate_basis says which).
 
     Expected close date: CSQL creation + the segment's median won cycle
     (created to closed, won deals closed within close_rate_history_days),
@@ -128,6 +129,7 @@ open_opportunities as (
         opportunities.csm_owner,
         opportunities.motion,
         cells.health_band,
+        cells.signal_tier,
         cells.activation_status,
         opportunities.amount_arr_usd as estimated_acv_usd,
         'opportunity_amount' as acv_basis,
@@ -159,8 +161,9 @@ ready_accounts as (
         scorecard.csm_owner,
         scorecard.candidate_motion as motion,
         coalesce(scorecard.health_band, 'unknown') as health_band,
+        scorecard.signal_tier,
         scorecard.activation_status,
-        coalesce(scorecard.estimated_expansion_acv, 0) as estimated_acv_usd,
+        scorecard.estimated_expansion_acv as estimated_acv_usd,
         coalesce(scorecard.acv_estimate_basis, 'no_estimate') as acv_basis,
         cast(null as date) as created_date
 
@@ -189,20 +192,18 @@ rates_applied as (
 
     select
         forecast_rows.*,
-        scorecard.signal_tier,
         cell_rates.closed_deals as cell_closed_deals,
-        cell_rates.close_rate as cell_close_rate,
+        cell_rates.observed_close_rate as cell_observed_close_rate,
+        coalesce(
+            cell_rates.close_rate,
+            segment_rates.close_rate,
+            overall_rates.close_rate,
+            settings.default_close_rate
+        ) as close_rate,
         case
-            when cell_rates.closed_deals >= settings.min_closed_deals_per_cell
-                then cell_rates.close_rate
-            when overall_rates.closed_deals >= settings.min_closed_deals_per_cell
-                then overall_rates.close_rate
-            else settings.default_close_rate
-        end as close_rate,
-        case
-            when cell_rates.closed_deals >= settings.min_closed_deals_per_cell then 'cell'
-            when overall_rates.closed_deals >= settings.min_closed_deals_per_cell
-                then 'overall_fallback'
+            when cell_rates.close_rate is not null then 'cell'
+            when segment_rates.close_rate is not null then 'segment'
+            when overall_rates.close_rate is not null then 'overall'
             else 'default_rate'
         end as close_rate_basis,
         coalesce(segment_cycles.cycle_days, 0) as cycle_days,
@@ -213,13 +214,16 @@ rates_applied as (
     cross join as_of
     left join close_rates as cell_rates
         on
-            forecast_rows.health_band = cell_rates.health_band
-            and forecast_rows.activation_status = cell_rates.activation_status
-            and not cell_rates.is_overall
+            cell_rates.cell_level = 'cell'
+            and forecast_rows.segment = cell_rates.segment
+            and forecast_rows.health_band = cell_rates.health_band
+            and forecast_rows.signal_tier = cell_rates.signal_tier
+    left join close_rates as segment_rates
+        on
+            segment_rates.cell_level = 'segment'
+            and forecast_rows.segment = segment_rates.segment
     left join close_rates as overall_rates
-        on overall_rates.is_overall
-    left join scorecard
-        on forecast_rows.account_id = scorecard.account_id
+        on overall_rates.cell_level = 'overall'
     left join segment_cycles
         on forecast_rows.segment = segment_cycles.segment
 
@@ -271,7 +275,7 @@ final as (
         cast(estimated_acv_usd as decimal(18, 2)) as estimated_acv_usd,
         cast(acv_basis as {{ dbt.type_string() }}) as acv_basis,
         cast(cell_closed_deals as {{ dbt.type_bigint() }}) as cell_closed_deals,
-        cast(cell_close_rate as decimal(10, 6)) as cell_close_rate,
+        cast(cell_observed_close_rate as decimal(10, 6)) as cell_observed_close_rate,
         cast(close_rate as decimal(10, 6)) as close_rate,
         cast(close_rate_basis as {{ dbt.type_string() }}) as close_rate_basis,
         cast(estimated_acv_usd * close_rate as decimal(18, 2)) as expected_expansion_arr_usd,

@@ -45,17 +45,20 @@ summed as (
         count(*) as forecast_rows,
         sum(case when forecast_source = 'open_opportunity' then 1 else 0 end) as open_opportunities,
         sum(case when forecast_source = 'ready_account' then 1 else 0 end) as ready_accounts,
-        sum(estimated_acv_usd) as estimated_acv_usd,
-        sum(expected_expansion_arr_usd) as expected_expansion_arr_usd,
+        -- a row without an ACV estimate adds nothing (it is not an estimate of 0)
+        coalesce(sum(estimated_acv_usd), 0) as estimated_acv_usd,
+        coalesce(sum(expected_expansion_arr_usd), 0) as expected_expansion_arr_usd,
         sum(
             case
-                when forecast_source = 'open_opportunity' then expected_expansion_arr_usd
+                when forecast_source = 'open_opportunity'
+                    then coalesce(expected_expansion_arr_usd, 0)
                 else 0
             end
         ) as expected_from_opportunities_usd,
         sum(
             case
-                when forecast_source = 'ready_account' then expected_expansion_arr_usd
+                when forecast_source = 'ready_account'
+                    then coalesce(expected_expansion_arr_usd, 0)
                 else 0
             end
         ) as expected_from_ready_accounts_usd

@@ -13,6 +13,17 @@
     calibration_bounds.sample_size eligible accounts (trigger_firing_rate
     row). Segment rows, and the 'All' row of a smaller book, are warn-only:
     on 100 accounts one account moves the rate by a point (docs/data_quality.md).
+
+    Quarantine (SPEC 8: a calibration breach never stops the night): a
+    blocking row whose firing rate is outside the error band of
+    calibration_bounds.trigger_firing_rate (below 3% or above 40%), or whose
+    precision is below the trigger_precision minimum (30%), quarantines its
+    trigger - is_quarantined, with quarantine_reason (too_restrictive,
+    too_permissive, imprecise; ';'-separated when both). trigger_firings and
+    alert_candidates mark the trigger's rows, and the outbox holds its alerts
+    until a night on which it is no longer quarantined. The Great
+    Expectations suite reports the same rows, from the same bounds, at
+    severity 'quarantine'.
 -#}
 with
 
@@ -34,11 +45,22 @@ settings as (
 
 ),
 
-blocking_sample as (
+bounds as (
 
-    select coalesce(max(sample_size), 0) as min_eligible_accounts
-    from {{ ref('calibration_bounds') }}
-    where metric = 'trigger_firing_rate'
+    select * from {{ ref('calibration_bounds') }}
+
+),
+
+quarantine_bounds as (
+
+    select
+        coalesce(
+            max(case when metric = 'trigger_firing_rate' then sample_size end), 0
+        ) as min_eligible_accounts,
+        max(case when metric = 'trigger_firing_rate' then error_min end) as firing_rate_min,
+        max(case when metric = 'trigger_firing_rate' then error_max end) as firing_rate_max,
+        max(case when metric = 'trigger_precision' then error_min end) as precision_min
+    from bounds
 
 ),
 
@@ -48,7 +70,7 @@ as_of as (
 
 ),
 
-final as (
+rows_flagged as (
 
     select
         as_of.as_of_date,
@@ -74,14 +96,60 @@ final as (
         backtest.suggestion_basis,
         (
             backtest.segment = 'All'
-            and backtest.eligible_accounts >= blocking_sample.min_eligible_accounts
-        ) as is_blocking
+            and backtest.eligible_accounts >= quarantine_bounds.min_eligible_accounts
+        ) as is_blocking,
+        coalesce(backtest.firing_rate < quarantine_bounds.firing_rate_min, false)
+            as is_too_restrictive,
+        coalesce(backtest.firing_rate > quarantine_bounds.firing_rate_max, false)
+            as is_too_permissive,
+        coalesce(backtest.precision < quarantine_bounds.precision_min, false) as is_imprecise
     from backtest
     cross join settings
-    cross join blocking_sample
+    cross join quarantine_bounds
     cross join as_of
     inner join registry
         on backtest.trigger_id = registry.trigger_id
+
+),
+
+final as (
+
+    select
+        as_of_date,
+        trigger_id,
+        segment,
+        evaluation_period,
+        window_start,
+        window_end,
+        eligible_accounts,
+        firing_accounts,
+        firings,
+        expanded_firings,
+        firing_rate,
+        precision,
+        lift,
+        calibration_status,
+        precision_status,
+        signal_direction,
+        threshold_unit,
+        threshold_value,
+        suggested_threshold_value,
+        suggested_firing_rate,
+        suggestion_basis,
+        is_blocking,
+        is_blocking and (is_too_restrictive or is_too_permissive or is_imprecise)
+            as is_quarantined,
+        cast(
+            case
+                when not is_blocking then null
+                when is_imprecise and is_too_restrictive then 'too_restrictive;imprecise'
+                when is_imprecise and is_too_permissive then 'too_permissive;imprecise'
+                when is_too_restrictive then 'too_restrictive'
+                when is_too_permissive then 'too_permissive'
+                when is_imprecise then 'imprecise'
+            end as {{ dbt.type_string() }}
+        ) as quarantine_reason
+    from rows_flagged
 
 )
 

@@ -2,9 +2,10 @@
     The expansion metrics of SPEC 3 per segment and for 'All', per calendar
     quarter of the spine (the as-of quarter is partial):
     - expansion CAC = cs_costs of the quarter / expansion ARR won, where "won"
-      is the expansion ARR of the motions seeds.expansion_motions counts
-      (seat/usage, tier upgrade, cross-sell - not renewal price uplifts),
-      against the bar of seeds.company_benchmarks (expansion_cac, target);
+      is the expansion ARR of the motions seeds.expansion_motions counts as
+      expansion (seat/usage, tier upgrade, cross-sell - not renewal price
+      uplifts), against the bar of seeds.company_benchmarks (expansion_cac,
+      target);
     - expansion revenue rate = expansion ARR / all ARR added (new +
       reactivation + expansion);
     - expansion win rate = opportunities created in the quarter that are won
@@ -19,6 +20,8 @@
       first expansion falls in the quarter;
     - logo churn in the quarter of the accounts with ARR at its start, split
       by whether they had expanded before the quarter.
+    "Expanded" is int_account_expansions (a counted motion or a won expansion
+    opportunity; a renewal escalator alone is not an expansion).
     Revenue figures use the segment at the start of each month (as
     arr_movements); opportunities use the account's segment on the as-of
     date, as the CRM has no segment history.
@@ -28,6 +31,12 @@ with
 arr_movements as (
 
     select * from {{ ref('arr_movements') }}
+
+),
+
+expansions as (
+
+    select * from {{ ref('int_account_expansions') }}
 
 ),
 
@@ -109,7 +118,7 @@ cac_motion_weights as (
     from (
         select
             expansion_motion,
-            case when counts_toward_expansion_cac then 1 else 0 end as cac_weight
+            case when counts_as_expansion then 1 else 0 end as cac_weight
         from expansion_motions
     ) as weighted_motions
 
@@ -126,13 +135,17 @@ cac_bar as (
 
 first_expansions as (
 
+    -- the month of the account's first expansion (int_account_expansions)
     select
-        account_id,
-        min(month_end_date) as first_expansion_month_end_date
+        expansions.account_id,
+        min(month_ends.month_end_date) as first_expansion_month_end_date
 
-    from arr_movements
-    where movement = 'expansion'
-    group by account_id
+    from expansions
+    inner join month_ends
+        on
+            expansions.expansion_date > month_ends.previous_month_end_date
+            and expansions.expansion_date <= month_ends.month_end_date
+    group by expansions.account_id
 
 ),
 

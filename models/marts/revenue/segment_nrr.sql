@@ -10,7 +10,11 @@
 
     target_nrr comes from seeds.segment_nrr_targets; for 'All' it is the
     segments' targets weighted by the cohort's starting ARR (the NRR the
-    company reaches when every segment exactly meets its target).
+    company reaches when every segment exactly meets its target). A
+    segment's NRR is also placed against its typical band (the same seed:
+    below_typical_band, within_typical_band, above_typical_band), and every row's
+    NRR and GRR are rated against seeds.company_benchmarks (the best bar
+    cleared - world_class, strong - else below_benchmarks).
 -#}
 with
 
@@ -23,6 +27,12 @@ cohort_accounts as (
 segment_nrr_targets as (
 
     select * from {{ ref('segment_nrr_targets') }}
+
+),
+
+benchmarks as (
+
+    select * from {{ ref('company_benchmarks') }}
 
 ),
 
@@ -53,7 +63,9 @@ segments_targeted as (
 
     select
         summed_per_segment.*,
-        segment_nrr_targets.target_nrr
+        segment_nrr_targets.target_nrr,
+        segment_nrr_targets.typical_nrr_low,
+        segment_nrr_targets.typical_nrr_high
 
     from summed_per_segment
     left join segment_nrr_targets
@@ -75,7 +87,9 @@ company_summed as (
         sum(churned_arr_usd) as churned_arr_usd,
         sum(retained_arr_usd) as retained_arr_usd,
         sum(ending_arr_usd) as ending_arr_usd,
-        sum(target_nrr * starting_arr_usd) / nullif(sum(starting_arr_usd), 0) as target_nrr
+        sum(target_nrr * starting_arr_usd) / nullif(sum(starting_arr_usd), 0) as target_nrr,
+        cast(null as decimal(8, 4)) as typical_nrr_low,
+        cast(null as decimal(8, 4)) as typical_nrr_high
 
     from segments_targeted
     group by
@@ -92,36 +106,129 @@ segments_and_company as (
 
 ),
 
+ratios as (
+
+    select
+        *,
+        cast(ending_arr_usd as {{ dbt.type_numeric() }}) / nullif(starting_arr_usd, 0) as nrr,
+        cast(retained_arr_usd as {{ dbt.type_numeric() }}) / nullif(starting_arr_usd, 0) as grr
+
+    from segments_and_company
+
+),
+
+ratios_unpivoted as (
+
+    select
+        segment,
+        month_end_date,
+        'nrr' as metric,
+        nrr as metric_value
+    from ratios
+    union all
+    select
+        segment,
+        month_end_date,
+        'grr' as metric,
+        grr as metric_value
+    from ratios
+
+),
+
+bars_cleared as (
+
+    select
+        ratios_unpivoted.segment,
+        ratios_unpivoted.month_end_date,
+        ratios_unpivoted.metric,
+        benchmarks.rating,
+        row_number() over (
+            partition by
+                ratios_unpivoted.segment,
+                ratios_unpivoted.month_end_date,
+                ratios_unpivoted.metric
+            order by benchmarks.rating_rank
+        ) as bar_rank
+
+    from ratios_unpivoted
+    inner join benchmarks
+        on
+            ratios_unpivoted.metric = benchmarks.metric
+            and {{ satisfies_comparison(
+                'benchmarks.comparison',
+                'ratios_unpivoted.metric_value',
+                'benchmarks.threshold_value',
+            ) }}
+
+),
+
+ratings as (
+
+    select
+        ratios.segment,
+        ratios.month_end_date,
+        case
+            when ratios.nrr is null then 'no_data'
+            else coalesce(nrr_bars.rating, 'below_benchmarks')
+        end as nrr_rating,
+        case
+            when ratios.grr is null then 'no_data'
+            else coalesce(grr_bars.rating, 'below_benchmarks')
+        end as grr_rating
+
+    from ratios
+    left join bars_cleared as nrr_bars
+        on
+            ratios.segment = nrr_bars.segment
+            and ratios.month_end_date = nrr_bars.month_end_date
+            and nrr_bars.metric = 'nrr'
+            and nrr_bars.bar_rank = 1
+    left join bars_cleared as grr_bars
+        on
+            ratios.segment = grr_bars.segment
+            and ratios.month_end_date = grr_bars.month_end_date
+            and grr_bars.metric = 'grr'
+            and grr_bars.bar_rank = 1
+
+),
+
 final as (
 
     select
-        cast(segment as {{ dbt.type_string() }}) as segment,
-        month_end_date,
-        window_start_date,
-        cast(cohort_accounts as {{ dbt.type_bigint() }}) as cohort_accounts,
-        cast(churned_accounts as {{ dbt.type_bigint() }}) as churned_accounts,
-        cast(starting_arr_usd as decimal(18, 4)) as starting_arr_usd,
-        cast(retained_arr_usd as decimal(18, 4)) as retained_arr_usd,
-        cast(expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd,
-        cast(contraction_arr_usd as decimal(18, 4)) as contraction_arr_usd,
-        cast(churned_arr_usd as decimal(18, 4)) as churned_arr_usd,
-        cast(ending_arr_usd as decimal(18, 4)) as ending_arr_usd,
+        cast(ratios.segment as {{ dbt.type_string() }}) as segment,
+        ratios.month_end_date,
+        ratios.window_start_date,
+        cast(ratios.cohort_accounts as {{ dbt.type_bigint() }}) as cohort_accounts,
+        cast(ratios.churned_accounts as {{ dbt.type_bigint() }}) as churned_accounts,
+        cast(ratios.starting_arr_usd as decimal(18, 4)) as starting_arr_usd,
+        cast(ratios.retained_arr_usd as decimal(18, 4)) as retained_arr_usd,
+        cast(ratios.expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd,
+        cast(ratios.contraction_arr_usd as decimal(18, 4)) as contraction_arr_usd,
+        cast(ratios.churned_arr_usd as decimal(18, 4)) as churned_arr_usd,
+        cast(ratios.ending_arr_usd as decimal(18, 4)) as ending_arr_usd,
+        cast(ratios.nrr as decimal(10, 6)) as nrr,
+        cast(ratios.grr as decimal(10, 6)) as grr,
+        cast(ratios.target_nrr as decimal(10, 6)) as target_nrr,
+        cast(ratios.nrr - ratios.target_nrr as decimal(10, 6)) as gap_to_target,
+        cast(ratios.typical_nrr_low as decimal(10, 6)) as typical_nrr_low,
+        cast(ratios.typical_nrr_high as decimal(10, 6)) as typical_nrr_high,
         cast(
-            cast(ending_arr_usd as {{ dbt.type_numeric() }})
-            / nullif(starting_arr_usd, 0) as decimal(10, 6)
-        ) as nrr,
-        cast(
-            cast(retained_arr_usd as {{ dbt.type_numeric() }})
-            / nullif(starting_arr_usd, 0) as decimal(10, 6)
-        ) as grr,
-        cast(target_nrr as decimal(10, 6)) as target_nrr,
-        cast(
-            cast(ending_arr_usd as {{ dbt.type_numeric() }}) / nullif(starting_arr_usd, 0)
-            - target_nrr
-            as decimal(10, 6)
-        ) as gap_to_target
+            case
+                when ratios.nrr is null or ratios.typical_nrr_high is null then null
+                when ratios.nrr < coalesce(ratios.typical_nrr_low, ratios.target_nrr)
+                    then 'below_typical_band'
+                when ratios.nrr > ratios.typical_nrr_high then 'above_typical_band'
+                else 'within_typical_band'
+            end as {{ dbt.type_string() }}
+        ) as nrr_band_position,
+        cast(ratings.nrr_rating as {{ dbt.type_string() }}) as nrr_rating,
+        cast(ratings.grr_rating as {{ dbt.type_string() }}) as grr_rating
 
-    from segments_and_company
+    from ratios
+    inner join ratings
+        on
+            ratios.segment = ratings.segment
+            and ratios.month_end_date = ratings.month_end_date
 
 )
 

@@ -6,7 +6,8 @@
     delivery code (expansion/alerts.py), which queues each dedupe_key once.
 
     dedupe_key = md5 of account_id | trigger_id | fired_on (dbt.hash): the
-    same firing gives the same key every night. Owner: the CSM, plus the AE
+    same firing gives the same key every night. Owner: by the trigger's
+    owner_rule (macro expansion_owner) - by default the CSM, plus the AE
     when the account is in alert_policy.ae_escalation_segment or its ARR
     exceeds ae_escalation_min_arr_usd. due_date = fired_on + the trigger's
     response_due_days (else alert_policy.first_outreach_due_days).
@@ -83,7 +84,8 @@ gated as (
         recent_firings.trigger_id,
         recent_firings.fired_on,
         recent_firings.signal_value,
-        recent_firings.threshold_value
+        recent_firings.threshold_value,
+        recent_firings.is_quarantined
     from recent_firings
     inner join gate
         on
@@ -99,6 +101,7 @@ with_due_days as (
         gated.*,
         registry.response as recommended_action,
         registry.talk_track_id,
+        registry.owner_rule,
         coalesce(registry.response_due_days, alert_policy.first_outreach_due_days) as due_days,
         accounts.account_name,
         accounts.segment,
@@ -146,13 +149,11 @@ final as (
         cast(recommended_action as {{ dbt.type_string() }}) as recommended_action,
         cast(talk_track_id as {{ dbt.type_string() }}) as talk_track_id,
         cast(
-            case
-                when is_ae_escalated and ae_owner <> csm_owner
-                    then {{ dbt.concat(['csm_owner', "' + '", 'ae_owner']) }}
-                else coalesce(csm_owner, ae_owner, 'unassigned')
-            end as {{ dbt.type_string() }}
+            {{ expansion_owner('owner_rule', 'csm_owner', 'ae_owner', 'is_ae_escalated') }}
+            as {{ dbt.type_string() }}
         ) as owner,
-        cast({{ dbt.dateadd('day', 'due_days', 'fired_on') }} as date) as due_date
+        cast({{ dbt.dateadd('day', 'due_days', 'fired_on') }} as date) as due_date,
+        is_quarantined
     from keyed
 
 )

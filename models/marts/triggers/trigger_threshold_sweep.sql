@@ -8,16 +8,19 @@
     current threshold's rows and picks the suggested threshold here.
 
     - eligible_accounts: accounts with a subscription line active on some
-      day of the window; segment = the account's segment on the as-of date.
+      day of the window; segment = the account's segment in the window
+      (int_account_arr_monthly: at the last month end on or before the
+      window start, else at the first month end after it - not its segment
+      on the as-of date, which an expansion may have changed).
     - firing_accounts / firings: eligible accounts with >= 1 firing in the
       window at the threshold (int_trigger_threshold_firings: rising edges
       and cooldown, as trigger_firings), and the firings. firing_rate =
       firing_accounts / eligible_accounts (per window; the default 90-day
       window is a quarter).
     - precision: share of the firings followed by an expansion within the
-      horizon - the account's ARR on fired_on + horizon above its ARR on
-      fired_on (subscription lines in USD), or an opportunity won in
-      (fired_on, fired_on + horizon].
+      horizon - an int_account_expansions row dated in (fired_on, fired_on +
+      horizon]: a motion that counts as expansion (not a renewal price
+      escalator, by default) or a won expansion opportunity.
     - base_expansion_rate: the same test for every eligible account from the
       window start; lift = precision / base_expansion_rate.
 
@@ -53,19 +56,19 @@ firings as (
 
 lines as (
 
-    select * from {{ ref('int_subscription_lines_usd') }}
+    select * from {{ ref('stg_billing__subscriptions') }}
 
 ),
 
-accounts as (
+account_arr as (
 
-    select * from {{ ref('int_accounts_segmented') }}
+    select * from {{ ref('int_account_arr_monthly') }}
 
 ),
 
-opportunities as (
+expansions as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    select * from {{ ref('int_account_expansions') }}
 
 ),
 
@@ -100,18 +103,55 @@ backtest_window as (
 
 ),
 
-eligible as (
+eligible_accounts as (
 
-    select distinct
-        lines.account_id,
-        coalesce(accounts.segment, 'Unknown') as segment
+    select distinct lines.account_id
     from lines
     cross join backtest_window
-    left join accounts
-        on lines.account_id = accounts.account_id
     where
         lines.start_date <= backtest_window.window_end
         and (lines.end_date is null or lines.end_date > backtest_window.window_start)
+
+),
+
+-- the segment in the window: at the last month end on or before its start,
+-- else at the first month end after it (an account that starts paying in the
+-- window)
+window_segments as (
+
+    select
+        eligible_accounts.account_id,
+        account_arr.segment,
+        row_number() over (
+            partition by eligible_accounts.account_id
+            order by
+                case
+                    when account_arr.month_end_date <= backtest_window.window_start then 0
+                    else 1
+                end,
+                case
+                    when account_arr.month_end_date <= backtest_window.window_start
+                        then account_arr.month_end_date
+                end desc nulls last,
+                account_arr.month_end_date asc
+        ) as segment_rank
+    from eligible_accounts
+    cross join backtest_window
+    inner join account_arr
+        on eligible_accounts.account_id = account_arr.account_id
+
+),
+
+eligible as (
+
+    select
+        eligible_accounts.account_id,
+        coalesce(window_segments.segment, 'Unknown') as segment
+    from eligible_accounts
+    left join window_segments
+        on
+            eligible_accounts.account_id = window_segments.account_id
+            and window_segments.segment_rank = 1
 
 ),
 
@@ -179,75 +219,21 @@ outcome_references as (
 
 ),
 
-arr_at_reference as (
-
-    select
-        outcome_references.account_id,
-        outcome_references.reference_date,
-        outcome_references.horizon_end,
-        sum(
-            case
-                when
-                    lines.start_date <= outcome_references.reference_date
-                    and (
-                        lines.end_date is null or lines.end_date > outcome_references.reference_date
-                    )
-                    then lines.arr_usd
-                else 0
-            end
-        ) as arr_at_reference_usd,
-        sum(
-            case
-                when
-                    lines.start_date <= outcome_references.horizon_end
-                    and (lines.end_date is null or lines.end_date > outcome_references.horizon_end)
-                    then lines.arr_usd
-                else 0
-            end
-        ) as arr_at_horizon_usd
-    from outcome_references
-    left join lines
-        on outcome_references.account_id = lines.account_id
-    group by
-        outcome_references.account_id,
-        outcome_references.reference_date,
-        outcome_references.horizon_end
-
-),
-
-won_after_reference as (
-
-    select
-        outcome_references.account_id,
-        outcome_references.reference_date,
-        count(*) as won_opportunities
-    from outcome_references
-    inner join opportunities
-        on
-            outcome_references.account_id = opportunities.account_id
-            and cast(opportunities.closed_at as date) > outcome_references.reference_date
-            and cast(opportunities.closed_at as date) <= outcome_references.horizon_end
-    where opportunities.outcome = 'won'
-    group by
-        outcome_references.account_id,
-        outcome_references.reference_date
-
-),
-
 outcomes as (
 
     select
-        arr_at_reference.account_id,
-        arr_at_reference.reference_date,
-        (
-            arr_at_reference.arr_at_horizon_usd > arr_at_reference.arr_at_reference_usd
-            or coalesce(won_after_reference.won_opportunities, 0) > 0
-        ) as is_expanded
-    from arr_at_reference
-    left join won_after_reference
+        outcome_references.account_id,
+        outcome_references.reference_date,
+        count(expansions.account_id) > 0 as is_expanded
+    from outcome_references
+    left join expansions
         on
-            arr_at_reference.account_id = won_after_reference.account_id
-            and arr_at_reference.reference_date = won_after_reference.reference_date
+            outcome_references.account_id = expansions.account_id
+            and outcome_references.reference_date < expansions.expansion_date
+            and outcome_references.horizon_end >= expansions.expansion_date
+    group by
+        outcome_references.account_id,
+        outcome_references.reference_date
 
 ),
 

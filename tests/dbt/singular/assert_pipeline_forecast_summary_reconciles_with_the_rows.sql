@@ -1,6 +1,7 @@
 -- expansion_forecast_summary: per segment and quarter, the counts and
--- expected ARR are those of expansion_forecast, and each row is
--- estimated ACV x close rate (to the cent of rounding).
+-- expected ARR are those of expansion_forecast (a row without an ACV
+-- estimate adds nothing), and each row is estimated ACV x close rate (to the
+-- cent of rounding).
 with
 
 forecast as (
@@ -21,7 +22,7 @@ recomputed as (
         segment,
         expected_close_quarter,
         count(*) as forecast_rows,
-        sum(expected_expansion_arr_usd) as expected_expansion_arr_usd
+        coalesce(sum(expected_expansion_arr_usd), 0) as expected_expansion_arr_usd
     from forecast
     group by segment, expected_close_quarter
 
@@ -31,7 +32,7 @@ recomputed as (
         'All' as segment,
         expected_close_quarter,
         count(*) as forecast_rows,
-        sum(expected_expansion_arr_usd) as expected_expansion_arr_usd
+        coalesce(sum(expected_expansion_arr_usd), 0) as expected_expansion_arr_usd
     from forecast
     group by expected_close_quarter
 

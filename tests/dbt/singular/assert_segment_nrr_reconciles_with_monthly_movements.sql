@@ -4,7 +4,10 @@
 -- over the months after the window start up to the window end (new +
 -- reactivation + expansion - contraction - churned + fx_impact). The two are
 -- computed independently (point to point vs month by month). Returns the
--- segment-windows that differ by a cent or more.
+-- segment-windows that differ by a cent or more. Whole months only: the
+-- partial as-of month's window starts mid-month (a year before the as-of
+-- date), between two month ends, where no monthly movement is cut; its
+-- cohort is tested on hand-made data (int_nrr_cohort_accounts unit test).
 with
 
 segment_nrr as (
@@ -22,6 +25,12 @@ cohort_accounts as (
 arr_movements as (
 
     select * from {{ ref('arr_movements') }}
+
+),
+
+month_ends as (
+
+    select * from {{ ref('int_revenue_month_ends') }}
 
 ),
 
@@ -76,6 +85,10 @@ select
     segments_and_company.movements_arr_usd
 
 from segment_nrr
+inner join month_ends
+    on
+        segment_nrr.month_end_date = month_ends.month_end_date
+        and not month_ends.is_partial_month
 left join segments_and_company
     on
         segment_nrr.segment = segments_and_company.segment
