@@ -22,8 +22,9 @@ a ``Warehouses`` helper:
   target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
   before ``day`` when a date column is given) as a multiset;
-- ``create_raw(warehouse, rows)``: a hand-made warehouse - the raw schema exactly as
-  ingestion creates it, filled with ``rows`` (``{source: [row dicts]}``).
+- ``create_raw(warehouse, rows)``: a hand-made warehouse - its raw zone laid out as
+  ingestion lays it out, holding ``rows`` (``{source: [row dicts]}``) as one landing
+  file per source.
 """
 
 from __future__ import annotations
