@@ -24,7 +24,6 @@
     )
 }}
 
-{%- set day_number_origin = "cast('2000-01-01' as date)" %}
 {#- criterion: its pass condition (names are the failed_criteria vocabulary) #}
 {%- set criteria = {
     'days_since_onboarding': 'days_since_onboarding > days_since_onboarding_above',

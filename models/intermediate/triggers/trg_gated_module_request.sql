@@ -54,7 +54,7 @@ requests as (
     select
         event_tags.account_id,
         event_tags.event_date as requested_on,
-        {{ trigger_day_number('event_tags.event_date') }} as requested_day_number,  -- noqa: LT05
+        {{ day_number('event_tags.event_date') }} as requested_day_number,  -- noqa: LT05
         products.product_id,
         products.product_family,
         products.tier_rank
