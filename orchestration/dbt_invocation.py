@@ -31,8 +31,9 @@ def manifest_is_stale(manifest: Path, project_root: Path) -> bool:
 
 
 def dbt_build_args(as_of: dt.date | None) -> list[str]:
-    """``dbt build`` for one night; the as-of date travels as a dbt var."""
-    args = ["build"]
+    """``dbt build`` for one night: models, seeds and data tests, not the unit tests (they
+    test the SQL, not the night's data, and run in CI); the as-of date travels as a var."""
+    args = ["build", "--exclude", "resource_type:unit_test"]
     if as_of is not None:
         args += ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
     return args

@@ -12,11 +12,11 @@ from orchestration.dbt_invocation import dbt_build_args, environment, manifest_i
 from orchestration.defs.jobs import landing_fingerprint
 
 
-def test_the_as_of_date_travels_to_dbt_as_a_var():
-    assert dbt_build_args(None) == ["build"]
+def test_the_nightly_build_leaves_the_unit_tests_to_ci_and_the_as_of_date_is_a_var():
+    assert dbt_build_args(None) == ["build", "--exclude", "resource_type:unit_test"]
     args = dbt_build_args(dt.date(2026, 11, 21))
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"as_of_date": "2026-11-21"}
+    assert args[3] == "--vars"
+    assert json.loads(args[4]) == {"as_of_date": "2026-11-21"}
 
 
 def test_the_manifest_is_stale_when_missing_or_older_than_a_model(tmp_path):
