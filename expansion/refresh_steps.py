@@ -72,17 +72,17 @@ class ProcessTreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, int]] = []
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             rss = tree_rss_bytes(self.pid)
             if rss:
                 self.samples.append((time.time(), rss))
-            self._stop.wait(self.interval)
+            self._done.wait(self.interval)
 
     def stop(self) -> list[tuple[float, int]]:
-        self._stop.set()
+        self._done.set()
         self.join()
         return self.samples
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import time
 
 from expansion.refresh_steps import (
+    ProcessTreeSampler,
     Window,
     dbt_windows,
     measure,
@@ -104,3 +106,13 @@ def test_dbt_windows_read_the_invocations_parse_and_node_timings(tmp_path):
 def test_the_process_tree_of_this_process_has_resident_memory():
     assert tree_rss_bytes(os.getpid()) > 10 * 2**20
     assert tree_rss_bytes(2**22 + 1) == 0  # no such process
+
+
+def test_the_sampler_records_the_memory_of_a_process_tree_until_stopped():
+    sampler = ProcessTreeSampler(os.getpid(), interval=0.01)
+    sampler.start()
+    while not sampler.samples:
+        time.sleep(0.01)
+    samples = sampler.stop()
+    assert not sampler.is_alive()
+    assert all(rss > 10 * 2**20 for _, rss in samples)
