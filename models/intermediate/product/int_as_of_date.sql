@@ -16,6 +16,11 @@
 {%- set pinned = var('as_of_date', none) -%}
 {%- if pinned is none or pinned | string | trim == '' -%}
     {%- set pinned = env_var('EXPANSION_AS_OF_DATE', '') -%}
+{%- endif -%}
+{%- if pinned | string | trim != '' -%}
+    {%- set as_of_expression = as_of_date_literal(pinned) -%}
+{%- else -%}
+    {%- set as_of_expression = 'latest_usage.latest_usage_date' -%}
 {%- endif %}
 
 with
@@ -26,18 +31,17 @@ usage_daily as (
 
 ),
 
-final as (
+latest_usage as (
 
-    {%- if pinned | string | trim != '' %}
-
-    select {{ as_of_date_literal(pinned) }} as as_of_date
-
-    {%- else %}
-
-    select max(usage_daily.usage_date) as as_of_date
+    select max(usage_daily.usage_date) as latest_usage_date
     from usage_daily
 
-    {%- endif %}
+),
+
+final as (
+
+    select {{ as_of_expression }} as as_of_date
+    from latest_usage
 
 )
 
