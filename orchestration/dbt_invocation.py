@@ -9,23 +9,27 @@ from pathlib import Path
 
 DBT_SOURCE_DIRS = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 """Folders (under the project root) whose files dbt parses."""
+DBT_OUTPUT_DIRS = {"target", "logs"}
 
 
 def newest_mtime(paths: Iterable[Path]) -> float:
     return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
 
 
+def dbt_source_files(project_root: Path) -> Iterator[Path]:
+    """Every file dbt parses; dbt's own ``target`` and ``logs`` folders are not entered
+    (they hold a run's artifacts, thousands of files that only grow)."""
+    for folder in DBT_SOURCE_DIRS:
+        for directory, subdirectories, files in os.walk(project_root / folder):
+            subdirectories[:] = [d for d in subdirectories if d not in DBT_OUTPUT_DIRS]
+            yield from (Path(directory) / name for name in files)
+
+
 def manifest_is_stale(manifest: Path, project_root: Path) -> bool:
     """True when the manifest is missing or older than any file dbt parses."""
     if not manifest.exists():
         return True
-    sources = (
-        path
-        for folder in DBT_SOURCE_DIRS
-        for path in (project_root / folder).rglob("*")
-        if not {"target", "logs"} & set(path.relative_to(project_root).parts)
-    )
-    return newest_mtime(sources) > manifest.stat().st_mtime
+    return newest_mtime(dbt_source_files(project_root)) > manifest.stat().st_mtime
 
 
 def dbt_build_args() -> list[str]:
