@@ -3,7 +3,9 @@
 The raw schema is created exactly as ingestion creates it (``Source.raw_table_ddl()``
 for every source of the contract), filled with a handful of rows, and the whole
 project is built once in-process: seeds, staging views, intermediate models,
-``dim_accounts``, every data test and every unit test.
+``dim_accounts``, every data test over every row (``large_model_test_days: null``:
+the nightly job tests only the recent rows of the large history tables) and every
+unit test (the nightly job runs none: this is where they run).
 
 The as-of date is not passed, so it defaults to the latest usage_date: 2026-06-30.
 
@@ -26,6 +28,7 @@ The EUR rates dated 06-01 (1.0800) and 07-01 (1.5000) must not be used.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -357,6 +360,8 @@ def built_warehouse(
                 str(tmp / "target"),
                 "--log-path",
                 str(tmp / "logs"),
+                "--vars",
+                "{large_model_test_days: null}",
                 "--no-use-colors",
                 "--quiet",
             ]
@@ -367,7 +372,7 @@ def built_warehouse(
 def test_dbt_build_passes_every_model_data_test_and_unit_test(
     built_warehouse: tuple[Path, dbtRunnerResult],
 ) -> None:
-    _, result = built_warehouse
+    warehouse, result = built_warehouse
     assert result.exception is None, result.exception
     not_passing = [
         (r.node.unique_id, str(r.status), r.message)
@@ -377,8 +382,10 @@ def test_dbt_build_passes_every_model_data_test_and_unit_test(
         and not (r.node.resource_type == "exposure" and str(r.status) == "no-op")
     ]
     assert result.success and not not_passing, not_passing
-    unit_tests = [r for r in result.result if r.node.resource_type == "unit_test"]
-    assert len(unit_tests) >= 3
+    ran = {r.node.unique_id for r in result.result if r.node.resource_type == "unit_test"}
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    assert len(manifest["unit_tests"]) >= 50
+    assert ran == set(manifest["unit_tests"]), set(manifest["unit_tests"]) - ran
 
 
 def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
@@ -412,6 +419,59 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
     failing = [r.node.name for r in result.result or [] if str(r.status) != "pass"]
     assert result.exception is None, result.exception
     assert result.result and not failing, failing
+
+
+def _test_int_account_days(warehouse: Path, work: Path, variables: str) -> list[str]:
+    """``dbt test`` of int_account_days' data tests; the names of those that failed."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        result = dbtRunner().invoke(
+            [
+                "test", "--select", "int_account_days", "--exclude", "test_type:unit",
+                "--vars", variables,
+                "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+                "--no-use-colors", "--quiet",
+            ]
+        )  # fmt: skip
+    assert result.exception is None, result.exception
+    return sorted(r.node.name for r in result.result if str(r.status) != "pass")
+
+
+def test_the_nightly_data_tests_of_a_history_table_check_its_recent_rows_and_ci_all(
+    built_warehouse: tuple[Path, dbtRunnerResult], tmp_path: Path
+) -> None:
+    """int_account_days declares meta.recent_rows_date_column: a row with no account 30
+    days before its latest day fails its not_null test only when every row is tested
+    (CI); one on its latest day fails it on a nightly build too (7 days by default)."""
+    warehouse, _ = built_warehouse
+    insert = (
+        "insert into intermediate.int_account_days (account_id, usage_date, has_usage_row)"
+        " values (null, ?, true)"
+    )
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(insert, [AS_OF - dt.timedelta(days=30)])
+    finally:
+        con.close()
+    try:
+        assert _test_int_account_days(warehouse, tmp_path, "{}") == []
+        failed = _test_int_account_days(warehouse, tmp_path, "{large_model_test_days: null}")
+        assert failed == ["not_null_int_account_days_account_id"]
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute(insert, [AS_OF])
+        finally:
+            con.close()
+        failed = _test_int_account_days(warehouse, tmp_path, "{}")
+        assert failed == ["not_null_int_account_days_account_id"]
+    finally:
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute("delete from intermediate.int_account_days where account_id is null")
+        finally:
+            con.close()
 
 
 def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
