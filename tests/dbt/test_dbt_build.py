@@ -251,6 +251,15 @@ RAW_ROWS: dict[str, list[dict[str, Any]]] = {
             "tags": None,
             "csat": 5,
         },
+        {
+            "ticket_id": "t_3",
+            "account_id": "acc_crm",
+            "created_at": T(2026, 6, 12, 8, 0, 0),
+            "resolved_at": None,
+            "priority": "low",
+            "tags": "Feature_Request:Prod_Analytics; Bug ",
+            "csat": None,
+        },
     ],
     "nps_responses": [
         {
@@ -485,6 +494,30 @@ def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
     got = {account_id: tuple(values[:4]) for account_id, *values in rows}
     assert got == EXPECTED_DIM_ACCOUNTS
     assert {as_of for *_, as_of in rows} == {AS_OF}
+
+
+def test_a_feature_request_counts_for_readiness_whatever_the_case_of_its_tag(
+    built_warehouse: tuple[Path, dbtRunnerResult],
+) -> None:
+    """acc_crm does not own prod_analytics; its ticket t_3 of 06-12 is tagged
+    "Feature_Request:Prod_Analytics; Bug ". Tags are parsed once (int_event_tags: trimmed,
+    lower case), so the readiness inputs count it as one request for an unowned product, as
+    the gated_module_request trigger always did (it lower-cased tags; readiness did not and
+    counted 0)."""
+    warehouse, _ = built_warehouse
+    con = duckdb.connect(str(warehouse))
+    try:
+        tags = con.execute(
+            "select tag from intermediate.int_event_tags where event_id = 't_3' order by tag"
+        ).fetchall()
+        requests = con.execute(
+            "select unowned_product_requests from intermediate.int_readiness_inputs"
+            " where account_id = 'acc_crm' and evaluation_role = 'as_of'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert tags == [("bug",), ("feature_request:prod_analytics",)]
+    assert requests == [(1,)]
 
 
 def test_every_contract_source_has_one_staging_model() -> None:
