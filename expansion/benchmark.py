@@ -5,7 +5,9 @@ runs ``expansion refresh`` on the rest (the full build), drops the held-back
 files into the landing zone and runs ``expansion refresh`` again (the nightly
 increment). Each refresh runs in its own process, so its wall time and peak
 resident memory (the largest process among it and the dbt subprocess it
-waited for) are measured honestly.
+waited for) are measured honestly; while it runs, the resident memory of its
+process tree is sampled, and each step's seconds and peak come from the run
+log and dbt's artifacts (:mod:`expansion.refresh_steps`).
 """
 
 from __future__ import annotations
@@ -21,9 +23,21 @@ from pathlib import Path
 
 from expansion.contract import SOURCES
 from expansion.generator import GeneratorConfig, generate
-from expansion.settings import DEFAULT_ENGINE
+from expansion.refresh_steps import (
+    ProcessTreeSampler,
+    StepMeasurement,
+    Window,
+    dbt_windows,
+    measure,
+    step_group,
+    step_windows,
+)
+from expansion.runner import LOG_FILE_NAME
+from expansion.settings import DEFAULT_ENGINE, DataDir
 
 SIZES = {"S": 1_000, "M": 10_000, "L": 100_000}
+SLOWEST_MODELS = 10
+"""Models listed one by one under the dbt build; the others are added up."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,15 @@ class RefreshMeasurement:
     seconds: float
     peak_rss_mb: float
     exit_code: int
+    steps: tuple[StepMeasurement, ...] = ()
+
+    def render(self, title: str) -> str:
+        lines = [f"{title}: {self.seconds:.0f} s, peak {self.peak_rss_mb:,.0f} MB"]
+        lines += [
+            f"  {step.step:<52} {step.seconds:>8.1f} s {step.peak_rss_mb:>8,.0f} MB"
+            for step in self.steps
+        ]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -56,7 +79,10 @@ class BenchmarkResult:
             f"generate {self.generate_seconds:.0f} s | "
             f"full refresh {self.full.seconds:.0f} s, peak {self.full.peak_rss_mb:,.0f} MB | "
             f"next night {self.nightly.seconds:.0f} s, peak {self.nightly.peak_rss_mb:,.0f} MB "
-            f"({self.nightly_share_of_full:.0%} of full)"
+            f"({self.nightly_share_of_full:.0%} of full)\n"
+            + self.full.render("full refresh")
+            + "\n"
+            + self.nightly.render("next night")
         )
 
 
@@ -83,7 +109,8 @@ def measure_refresh(
     run: str, landing: Path, data_dir: Path, log: Path, engine: str
 ) -> RefreshMeasurement:
     """Run one refresh in a child process (:func:`refresh_reporting_peak_memory`); its peak
-    memory comes from the child's rusage."""
+    memory comes from the child's rusage, the steps' figures from its run log, dbt's
+    artifacts and the sampled process tree."""
     command = [
         sys.executable,
         "-m",
@@ -97,12 +124,65 @@ def measure_refresh(
         engine,
     ]
     started = time.perf_counter()
-    completed = subprocess.run(command, capture_output=True, text=True)
+    started_at = time.time()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = ProcessTreeSampler(child.pid)
+    sampler.start()
+    stdout, stderr = child.communicate()
     seconds = time.perf_counter() - started
-    log.write_text(completed.stdout + completed.stderr)
-    peaks = json.loads(completed.stdout.strip().splitlines()[-1])
+    samples = sampler.stop()
+    log.write_text(stdout + stderr)
+    peaks = json.loads(stdout.strip().splitlines()[-1])
     peak_kb = max(peaks["peak_kb"], peaks["children_peak_kb"])
-    return RefreshMeasurement(run, round(seconds, 1), round(peak_kb / 1024), completed.returncode)
+    steps = refresh_steps(DataDir(data_dir), samples, started_at, started_at + seconds)
+    return RefreshMeasurement(
+        run, round(seconds, 1), round(peak_kb / 1024), child.returncode, tuple(steps)
+    )
+
+
+def refresh_steps(
+    data: DataDir, samples: list[tuple[float, int]], started_at: float, ended_at: float
+) -> list[StepMeasurement]:
+    """Seconds and peak memory per step of the refresh whose log and dbt artifacts are in
+    ``data``: start-up, ingest, the dbt build (parse, the slowest models, the other
+    models, seeds, data tests, unit tests), checks, publish, dashboards, alerts."""
+    windows = step_windows((data.logs / LOG_FILE_NAME).read_text())
+    if not windows:
+        return []
+    by_group: dict[str, list[Window]] = {}
+    for window in windows:
+        by_group.setdefault(step_group(window.name, (s.name for s in SOURCES)), []).append(window)
+    start_up = Window("start-up", started_at, windows[0].start)
+    steps = [measure("start-up (imports, Dagster, dbt manifest)", [start_up], samples)]
+    for group, group_windows in by_group.items():
+        label = group if len(group_windows) == 1 else f"{group} ({len(group_windows)} steps)"
+        steps.append(measure(label, group_windows, samples))
+        if group == "dbt build" and (data.dbt_target / "run_results.json").exists():
+            steps += dbt_steps(data.dbt_target, samples)
+    steps.append(measure("wrap-up", [Window("wrap-up", windows[-1].end, ended_at)], samples))
+    return steps
+
+
+def dbt_steps(target: Path, samples: list[tuple[float, int]]) -> list[StepMeasurement]:
+    windows, how_parsed = dbt_windows(target)
+    parse, nodes = windows[0], windows[1:]
+    by_kind: dict[str, list[Window]] = {}
+    for node in nodes:
+        by_kind.setdefault(node.name.split(".")[0], []).append(node)
+    models = sorted(by_kind.get("model", []), key=lambda w: -w.seconds)
+    steps = [measure(f"  parse ({how_parsed or 'unknown'})", [parse], samples)]
+    if models:
+        steps.append(measure(f"  models ({len(models)})", models, samples))
+    steps += [
+        measure(f"    {w.name.split('.')[-1]}", [w], samples) for w in models[:SLOWEST_MODELS]
+    ]
+    if models[SLOWEST_MODELS:]:
+        others = models[SLOWEST_MODELS:]
+        steps.append(measure(f"    the other {len(others)} models", others, samples))
+    for kind, label in (("seed", "seeds"), ("test", "data tests"), ("unit_test", "unit tests")):
+        if by_kind.get(kind):
+            steps.append(measure(f"  {label} ({len(by_kind[kind])})", by_kind[kind], samples))
+    return steps
 
 
 def run_refresh_benchmark(

@@ -11,6 +11,8 @@ A data directory holds everything one company's warehouse writes::
       serving.duckdb     validated marts, replaced atomically; what readers open
       site/              the rendered dashboards
       logs/              the last refresh's full log (dbt output included)
+      dbt_target/        dbt's artifacts of the last build (run_results.json, dbt.log) and
+                         its parse state, which the next night's build reuses (partial parsing)
       refresh.lock       held by the refresh that runs (expansion.refresh_lock)
 
 The landing zone is configured separately (it usually belongs to whoever drops
@@ -75,6 +77,10 @@ class DataDir:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def dbt_target(self) -> Path:
+        return self.root / "dbt_target"
 
 
 def data_dir_from_env() -> DataDir:

@@ -24,6 +24,9 @@ from collections.abc import Sequence
 from expansion.processes import group_has_live_members
 
 STOP_GRACE_SECONDS = 5.0
+KILL_SETTLE_SECONDS = 2.0
+"""How long a SIGKILLed member may take to finish exiting (the kernel frees its memory
+first) before :func:`stop_process_group` returns."""
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
@@ -50,7 +53,8 @@ def serve(command: Sequence[str], grace_seconds: float = STOP_GRACE_SECONDS) -> 
 
 
 def stop_process_group(process: subprocess.Popen, grace_seconds: float) -> None:
-    """SIGTERM the process's group, then SIGKILL it if anything is left after the grace."""
+    """SIGTERM the process's group, then SIGKILL it if anything is left after the grace;
+    returns once no member is left running."""
     group = process.pid
     try:
         os.killpg(group, signal.SIGTERM)
@@ -66,3 +70,6 @@ def stop_process_group(process: subprocess.Popen, grace_seconds: float) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(group, signal.SIGKILL)
     process.wait()
+    settled = time.monotonic() + KILL_SETTLE_SECONDS
+    while group_has_live_members(group) and time.monotonic() < settled:
+        time.sleep(0.05)

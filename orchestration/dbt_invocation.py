@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,31 +18,35 @@ from expansion.settings import (
 
 DBT_SOURCE_DIRS = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 """Folders (under the project root) whose files dbt parses."""
+DBT_OUTPUT_DIRS = {"target", "logs"}
 
 
 def newest_mtime(paths: Iterable[Path]) -> float:
     return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
 
 
+def dbt_source_files(project_root: Path) -> Iterator[Path]:
+    """Every file dbt parses; dbt's own ``target`` and ``logs`` folders are not entered
+    (they hold a run's artifacts, thousands of files that only grow)."""
+    for folder in DBT_SOURCE_DIRS:
+        for directory, subdirectories, files in os.walk(project_root / folder):
+            subdirectories[:] = [d for d in subdirectories if d not in DBT_OUTPUT_DIRS]
+            yield from (Path(directory) / name for name in files)
+
+
 def manifest_is_stale(manifest: Path, project_root: Path) -> bool:
     """True when the manifest is missing or older than any file dbt parses."""
     if not manifest.exists():
         return True
-    sources = (
-        path
-        for folder in DBT_SOURCE_DIRS
-        for path in (project_root / folder).rglob("*")
-        if not {"target", "logs"} & set(path.relative_to(project_root).parts)
-    )
-    return newest_mtime(sources) > manifest.stat().st_mtime
+    return newest_mtime(dbt_source_files(project_root)) > manifest.stat().st_mtime
 
 
-def dbt_build_args(as_of: dt.date | None) -> list[str]:
-    """``dbt build`` for one night; the as-of date travels as a dbt var."""
-    args = ["build"]
-    if as_of is not None:
-        args += ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
-    return args
+def dbt_build_args() -> list[str]:
+    """``dbt build`` for one night: models, seeds and data tests, not the unit tests (they
+    test the SQL, not the night's data, and run in CI). The same arguments every night,
+    so dbt's partial parsing can reuse the last night's parse; the as-of date travels in
+    the environment (``int_as_of_date``), not as a var, which would re-parse everything."""
+    return ["build", "--exclude", "resource_type:unit_test"]
 
 
 def dbt_environment(data: DataDir, engine: str) -> dict[str, str]:

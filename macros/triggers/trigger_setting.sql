@@ -85,12 +85,3 @@
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}
-
-
-{#
-    Day number of a date: days since 2000-01-01, the integer order key of
-    range windows (as in int_product_usage_account_daily).
-#}
-{% macro trigger_day_number(date_expression) -%}
-    {{ dbt.datediff("cast('2000-01-01' as date)", date_expression, 'day') }}
-{%- endmacro %}

@@ -3,7 +3,9 @@
 The raw zone is laid out exactly as ingestion lays it out (``RawZone.ensure()``, one
 Parquet file per source with the contract's columns and the lineage), filled with a
 handful of rows, and the whole project is built once in-process: seeds, staging views,
-intermediate models, ``dim_accounts``, every data test and every unit test.
+intermediate models, ``dim_accounts``, every data test over every row
+(``large_model_test_days: null``: the nightly job tests only the recent rows of the large
+history tables) and every unit test (the nightly job runs none: this is where they run).
 
 The as-of date is not passed, so it defaults to the latest usage_date: 2026-06-30.
 
@@ -26,6 +28,7 @@ The EUR rates dated 06-01 (1.0800) and 07-01 (1.5000) must not be used.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -249,6 +252,15 @@ RAW_ROWS: dict[str, list[dict[str, Any]]] = {
             "tags": None,
             "csat": 5,
         },
+        {
+            "ticket_id": "t_3",
+            "account_id": "acc_crm",
+            "created_at": T(2026, 6, 12, 8, 0, 0),
+            "resolved_at": None,
+            "priority": "low",
+            "tags": "Feature_Request:Prod_Analytics; Bug ",
+            "csat": None,
+        },
     ],
     "nps_responses": [
         {
@@ -329,6 +341,13 @@ EXPECTED_DIM_ACCOUNTS = {
 }
 
 
+def _point_dbt_at(warehouse: Path, env: pytest.MonkeyPatch) -> None:
+    """The environment an in-process dbt reads: the warehouse, its raw zone, no telemetry."""
+    env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+    env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
+    env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
 @pytest.fixture(scope="module")
 def built_warehouse(
     tmp_path_factory: pytest.TempPathFactory, warehouses
@@ -336,9 +355,7 @@ def built_warehouse(
     tmp = tmp_path_factory.mktemp("dbt_build")
     warehouse = warehouses.create_raw(tmp / "warehouse.duckdb", RAW_ROWS)
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
-        env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
-        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        _point_dbt_at(warehouse, env)
         result = dbtRunner().invoke(
             [
                 "build",
@@ -350,6 +367,8 @@ def built_warehouse(
                 str(tmp / "target"),
                 "--log-path",
                 str(tmp / "logs"),
+                "--vars",
+                "{large_model_test_days: null}",
                 "--no-use-colors",
                 "--quiet",
             ]
@@ -360,7 +379,7 @@ def built_warehouse(
 def test_dbt_build_passes_every_model_data_test_and_unit_test(
     built_warehouse: tuple[Path, dbtRunnerResult],
 ) -> None:
-    _, result = built_warehouse
+    warehouse, result = built_warehouse
     assert result.exception is None, result.exception
     not_passing = [
         (r.node.unique_id, str(r.status), r.message)
@@ -370,8 +389,10 @@ def test_dbt_build_passes_every_model_data_test_and_unit_test(
         and not (r.node.resource_type == "exposure" and str(r.status) == "no-op")
     ]
     assert result.success and not not_passing, not_passing
-    unit_tests = [r for r in result.result if r.node.resource_type == "unit_test"]
-    assert len(unit_tests) >= 3
+    ran = {r.node.unique_id for r in result.result if r.node.resource_type == "unit_test"}
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    assert len(manifest["unit_tests"]) >= 50
+    assert ran == set(manifest["unit_tests"]), set(manifest["unit_tests"]) - ran
 
 
 def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
@@ -381,9 +402,7 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
     as-of date must pin it (``overrides: vars``), or it passes only on the fixture's date."""
     warehouse, _ = built_warehouse
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
-        env.setenv("EXPANSION_RAW_DIR", str(warehouse.parent / "raw"))
-        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        _point_dbt_at(warehouse, env)
         result = dbtRunner().invoke(
             [
                 "test",
@@ -409,6 +428,58 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
     assert unit_tests and not failing, failing
 
 
+def _test_int_account_days(warehouse: Path, work: Path, variables: str) -> list[str]:
+    """``dbt test`` of int_account_days' data tests; the names of those that failed."""
+    with pytest.MonkeyPatch.context() as env:
+        _point_dbt_at(warehouse, env)
+        result = dbtRunner().invoke(
+            [
+                "test", "--select", "int_account_days", "--exclude", "test_type:unit",
+                "--vars", variables,
+                "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
+                "--no-use-colors", "--quiet",
+            ]
+        )  # fmt: skip
+    assert result.exception is None, result.exception
+    return sorted(r.node.name for r in result.result if str(r.status) != "pass")
+
+
+def test_the_nightly_data_tests_of_a_history_table_check_its_recent_rows_and_ci_all(
+    built_warehouse: tuple[Path, dbtRunnerResult], tmp_path: Path
+) -> None:
+    """int_account_days declares meta.recent_rows_date_column: a row with no account 30
+    days before its latest day fails its not_null test only when every row is tested
+    (CI); one on its latest day fails it on a nightly build too (7 days by default)."""
+    warehouse, _ = built_warehouse
+    insert = (
+        "insert into intermediate.int_account_days (account_id, usage_date, has_usage_row)"
+        " values (null, ?, true)"
+    )
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(insert, [AS_OF - dt.timedelta(days=30)])
+    finally:
+        con.close()
+    try:
+        assert _test_int_account_days(warehouse, tmp_path, "{}") == []
+        failed = _test_int_account_days(warehouse, tmp_path, "{large_model_test_days: null}")
+        assert failed == ["not_null_int_account_days_account_id"]
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute(insert, [AS_OF])
+        finally:
+            con.close()
+        failed = _test_int_account_days(warehouse, tmp_path, "{}")
+        assert failed == ["not_null_int_account_days_account_id"]
+    finally:
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute("delete from intermediate.int_account_days where account_id is null")
+        finally:
+            con.close()
+
+
 def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
     built_warehouse: tuple[Path, dbtRunnerResult],
 ) -> None:
@@ -429,6 +500,30 @@ def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
     got = {account_id: tuple(values[:4]) for account_id, *values in rows}
     assert got == EXPECTED_DIM_ACCOUNTS
     assert {as_of for *_, as_of in rows} == {AS_OF}
+
+
+def test_a_feature_request_counts_for_readiness_whatever_the_case_of_its_tag(
+    built_warehouse: tuple[Path, dbtRunnerResult],
+) -> None:
+    """acc_crm does not own prod_analytics; its ticket t_3 of 06-12 is tagged
+    "Feature_Request:Prod_Analytics; Bug ". Tags are parsed once (int_event_tags: trimmed,
+    lower case), so the readiness inputs count it as one request for an unowned product, as
+    the gated_module_request trigger always did (it lower-cased tags; readiness did not and
+    counted 0)."""
+    warehouse, _ = built_warehouse
+    con = duckdb.connect(str(warehouse))
+    try:
+        tags = con.execute(
+            "select tag from intermediate.int_event_tags where event_id = 't_3' order by tag"
+        ).fetchall()
+        requests = con.execute(
+            "select unowned_product_requests from intermediate.int_readiness_inputs"
+            " where account_id = 'acc_crm' and evaluation_role = 'as_of'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert tags == [("bug",), ("feature_request:prod_analytics",)]
+    assert requests == [(1,)]
 
 
 def test_every_contract_source_has_one_staging_model() -> None:

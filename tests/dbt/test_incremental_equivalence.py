@@ -49,8 +49,8 @@ INCREMENTAL_MODELS = {
     "intermediate.int_product_usage_account_daily": "usage_date",
     "intermediate.int_support_account_daily": "usage_date",
     "intermediate.int_relationship_account_daily": "usage_date",
-    "marts.account_health_daily": "score_date",
-    "marts.readiness_gate_daily": "as_of_date",
+    "intermediate.int_account_health_daily": "score_date",
+    "intermediate.int_readiness_gate_daily": "as_of_date",
     "intermediate.int_trigger_feature_engagement_daily": "usage_date",
 }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 
 import pytest
@@ -18,11 +16,9 @@ from orchestration.dbt_invocation import (
 from orchestration.defs.jobs import landing_fingerprint
 
 
-def test_the_as_of_date_travels_to_dbt_as_a_var():
-    assert dbt_build_args(None) == ["build"]
-    args = dbt_build_args(dt.date(2026, 11, 21))
-    assert args[:2] == ["build", "--vars"]
-    assert json.loads(args[2]) == {"as_of_date": "2026-11-21"}
+def test_the_nightly_build_leaves_the_unit_tests_to_ci_and_passes_no_vars():
+    # no --vars: a var that changes every night would make dbt re-parse the whole project
+    assert dbt_build_args() == ["build", "--exclude", "resource_type:unit_test"]
 
 
 def test_the_manifest_is_stale_when_missing_or_older_than_a_model(tmp_path):

@@ -28,7 +28,6 @@
     )
 }}
 
-{%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
 
@@ -318,9 +317,7 @@ events_per_day as (
     select
         account_id,
         event_date,
-        {{ dbt.datediff(
-            day_number_origin, 'event_date', 'day'
-        ) }} as day_number,
+        {{ day_number('event_date') }} as day_number,
         sum(nps_responses) as nps_responses,
         -- several responses on one day: their average
         avg(nps_score) as nps_score,

@@ -28,7 +28,6 @@
     )
 }}
 
-{%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
 
@@ -55,9 +54,7 @@ output_days as (
     select
         account_days.account_id,
         account_days.usage_date,
-        {{ dbt.datediff(
-            day_number_origin, 'account_days.usage_date', 'day'
-        ) }} as day_number
+        {{ day_number('account_days.usage_date') }} as day_number  -- noqa: LT05
 
     from account_days
     cross join output_window
@@ -88,9 +85,7 @@ ticket_events as (
 
     select
         account_id,
-        {{ dbt.datediff(
-            day_number_origin, 'created_date', 'day'
-        ) }} as day_number,
+        {{ day_number('created_date') }} as day_number,
         1 as tickets_opened,
         1 as open_delta,
         0 as csat_ratings,
@@ -101,9 +96,7 @@ ticket_events as (
 
     select
         account_id,
-        {{ dbt.datediff(
-            day_number_origin, 'resolved_date', 'day'
-        ) }} as day_number,
+        {{ day_number('resolved_date') }} as day_number,
         0 as tickets_opened,
         -1 as open_delta,
         case when csat_score is not null then 1 else 0 end as csat_ratings,

@@ -26,7 +26,7 @@ with
 
 arr_movements as (
 
-    select * from {{ ref('arr_movements') }}
+    select * from {{ ref('int_arr_movements') }}
 
 ),
 

@@ -4,7 +4,7 @@
     account per quarter). An expansion outreach is:
       - a CRM activity matching an enabled seeds.outreach_activity_rules row
         (its activity_type, empty = any, and its tag among the activity's
-        ';'-separated tags). The raw contract has no activity type reserved
+        tags in int_event_tags, whatever the case). The raw contract has no activity type reserved
         for expansion outreach (qbr / call / meeting / email are all CS
         touches), so the default rule is the tag expansion_outreach;
       - a CSQL (an expansion opportunity created), when
@@ -17,9 +17,9 @@
 -#}
 with
 
-activities as (
+event_tags as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -50,24 +50,23 @@ as_of as (
 activities_matched as (
 
     select distinct
-        activities.account_id,
-        cast(activities.occurred_at as date) as outreach_date,
-        activities.activity_id
+        event_tags.account_id,
+        event_tags.event_date as outreach_date,
+        event_tags.event_id as activity_id
 
-    from activities
+    from event_tags
     cross join as_of
     inner join activity_rules
         on
             (
                 activity_rules.activity_type is null
-                or activities.activity_type = activity_rules.activity_type
+                or event_tags.activity_type = activity_rules.activity_type
             )
-            and {{ dbt.concat(["';'", "activities.tags", "';'"]) }}
-            like {{ dbt.concat(["'%;'", "activity_rules.tag", "';%'"]) }}
+            and event_tags.tag = lower(trim(activity_rules.tag))
     where
         activity_rules.is_enabled
-        and activities.tags is not null
-        and cast(activities.occurred_at as date) <= as_of.as_of_date
+        and event_tags.event_source = 'crm_activity'
+        and event_tags.event_date <= as_of.as_of_date
 
 ),
 

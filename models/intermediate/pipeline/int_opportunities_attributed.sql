@@ -36,9 +36,11 @@ accounts as (
 
 ),
 
+-- the firings at the registry's current threshold (what the mart trigger_firings publishes)
 trigger_firings as (
 
-    select * from {{ ref('trigger_firings') }}
+    select * from {{ ref('int_trigger_threshold_firings') }}
+    where is_current_threshold
 
 ),
 

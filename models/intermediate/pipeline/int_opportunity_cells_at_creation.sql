@@ -20,13 +20,13 @@ opportunities as (
 
 health as (
 
-    select * from {{ ref('account_health_daily') }}
+    select * from {{ ref('int_account_health_daily') }}
 
 ),
 
 gate as (
 
-    select * from {{ ref('readiness_gate_daily') }}
+    select * from {{ ref('int_readiness_gate_daily') }}
 
 ),
 

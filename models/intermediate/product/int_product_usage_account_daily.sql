@@ -48,7 +48,6 @@
 
 {%- set window_days = 30 %}
 {%- set history_days = 2 * window_days %}
-{%- set day_number_origin = "cast('2000-01-01' as date)" %}
 
 with
 
@@ -126,9 +125,7 @@ usage_days as (
     select
         account_days.account_id,
         account_days.usage_date,
-        {{ dbt.datediff(
-            day_number_origin, 'account_days.usage_date', 'day'
-        ) }} as day_number,
+        {{ day_number('account_days.usage_date') }} as day_number,  -- noqa: LT05
         account_days.has_usage_row,
         coalesce(usage_daily.active_users, 0) as active_users,
         coalesce(usage_daily.events, 0) as events,
@@ -334,10 +331,8 @@ feature_use_intervals as (
     select
         feature_usage.account_id,
         feature_usage.is_core,
-        {{ dbt.datediff(
-            day_number_origin, 'feature_usage.usage_date', 'day'
-        ) }} as day_number,
-        lead({{ dbt.datediff(day_number_origin, 'feature_usage.usage_date', 'day') }}) over (
+        {{ day_number('feature_usage.usage_date') }} as day_number,  -- noqa: LT05
+        lead({{ day_number('feature_usage.usage_date') }}) over (
             partition by feature_usage.account_id, feature_usage.feature_id
             order by feature_usage.usage_date
         ) as next_use_day_number
@@ -354,10 +349,8 @@ department_use_intervals as (
 
     select
         department_usage.account_id,
-        {{ dbt.datediff(
-            day_number_origin, 'department_usage.usage_date', 'day'
-        ) }} as day_number,
-        lead({{ dbt.datediff(day_number_origin, 'department_usage.usage_date', 'day') }}) over (
+        {{ day_number('department_usage.usage_date') }} as day_number,  -- noqa: LT05
+        lead({{ day_number('department_usage.usage_date') }}) over (
             partition by department_usage.account_id, department_usage.department
             order by department_usage.usage_date
         ) as next_use_day_number
@@ -374,9 +367,7 @@ users_created as (
 
     select
         users.account_id,
-        {{ dbt.datediff(
-            day_number_origin, 'cast(users.created_at as date)', 'day'
-        ) }} as day_number
+        {{ day_number('cast(users.created_at as date)') }} as day_number  -- noqa: LT05
 
     from users
     cross join output_window

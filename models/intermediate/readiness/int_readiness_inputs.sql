@@ -18,9 +18,14 @@
 
     Windows (positive outcome 90 days, requests 180, promoter NPS 60) come
     from seeds.signal_points.window_days. Point in time: every row read is
-    dated on or before the point's day.
+    dated on or before the point's day. Tags (feature_request:<product>,
+    unmet_need:<product>, new_initiative:<product>, positive_outcome) are
+    matched whole on int_event_tags, whatever their case.
 -#}
 {{ config(materialized='table') }}
+{%- set activity_days_ago = dbt.datediff(
+    'event_tags.event_date', 'unowned_modules.as_of_date', 'day'
+) %}
 
 with
 
@@ -66,9 +71,9 @@ relationship as (
 
 ),
 
-tickets as (
+event_tags as (
 
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -278,18 +283,27 @@ feature_requests as (
         count(*) as feature_requests
 
     from unowned_modules
-    inner join tickets
-        on unowned_modules.account_id = tickets.account_id
+    inner join event_tags
+        on
+            unowned_modules.account_id = event_tags.account_id
+            and event_tags.tag = {{ dbt.concat([
+                "'feature_request:'", "lower(unowned_modules.product_id)"
+            ]) }}
     cross join signal_windows
     where
-        cast(tickets.created_at as date) <= unowned_modules.as_of_date
-        and {{ dbt.datediff(
-            'cast(tickets.created_at as date)', 'unowned_modules.as_of_date', 'day'
-        ) }}
+        event_tags.event_source = 'support_ticket'
+        and event_tags.event_date <= unowned_modules.as_of_date
+        and {{ dbt.datediff('event_tags.event_date', 'unowned_modules.as_of_date', 'day') }}
         < signal_windows.feature_request_days
-        and {{ dbt.concat(["';'", "tickets.tags", "';'"]) }}
-        like {{ dbt.concat(["'%;feature_request:'", "unowned_modules.product_id", "';%'"]) }}
     group by unowned_modules.account_id, unowned_modules.as_of_date
+
+),
+
+positive_outcome_activities as (
+
+    select event_id as activity_id
+    from event_tags
+    where event_source = 'crm_activity' and tag = 'positive_outcome'
 
 ),
 
@@ -299,7 +313,7 @@ activities_known as (
         activities.account_id,
         evaluation_days.as_of_date,
         activities.activity_type,
-        {{ dbt.concat(["';'", "coalesce(activities.tags, '')", "';'"]) }} as tag_list,
+        positive_outcome_activities.activity_id is not null as is_positive_outcome,
         {{ dbt.datediff(
             'cast(activities.occurred_at as date)', 'evaluation_days.as_of_date', 'day'
         ) }}
@@ -308,6 +322,8 @@ activities_known as (
     from activities
     inner join evaluation_days
         on activities.account_id = evaluation_days.account_id
+    left join positive_outcome_activities
+        on activities.activity_id = positive_outcome_activities.activity_id
     where cast(activities.occurred_at as date) <= evaluation_days.as_of_date
 
 ),
@@ -320,7 +336,7 @@ activity_signals as (
         sum(
             case
                 when
-                    activities_known.tag_list like '%;positive_outcome;%'
+                    activities_known.is_positive_outcome
                     and activities_known.days_ago < signal_windows.positive_outcome_days
                     then 1
                 else 0
@@ -338,14 +354,15 @@ activity_signals as (
 activity_product_tags as (
 
     select
-        activities_known.account_id,
-        activities_known.as_of_date,
+        unowned_modules.account_id,
+        unowned_modules.as_of_date,
         sum(
             case
                 when
-                    activities_known.tag_list
-                    like {{ dbt.concat(["'%;unmet_need:'", "unowned_modules.product_id", "';%'"]) }}
-                    and activities_known.days_ago < signal_windows.feature_request_days
+                    event_tags.tag
+                    = {{ dbt.concat(["'unmet_need:'", "lower(unowned_modules.product_id)"]) }}
+                    and {{ activity_days_ago }}
+                    < signal_windows.feature_request_days
                     then 1
                 else 0
             end
@@ -353,23 +370,23 @@ activity_product_tags as (
         sum(
             case
                 when
-                    activities_known.tag_list
-                    like {{ dbt.concat([
-                        "'%;new_initiative:'", "unowned_modules.product_id", "';%'"
-                    ]) }}
-                    and activities_known.days_ago < signal_windows.new_initiative_days
+                    event_tags.tag
+                    = {{ dbt.concat(["'new_initiative:'", "lower(unowned_modules.product_id)"]) }}
+                    and {{ activity_days_ago }}
+                    < signal_windows.new_initiative_days
                     then 1
                 else 0
             end
         ) as new_initiatives
 
-    from activities_known
-    inner join unowned_modules
+    from unowned_modules
+    inner join event_tags
         on
-            activities_known.account_id = unowned_modules.account_id
-            and activities_known.as_of_date = unowned_modules.as_of_date
+            unowned_modules.account_id = event_tags.account_id
+            and event_tags.event_source = 'crm_activity'
+            and unowned_modules.as_of_date >= event_tags.event_date
     cross join signal_windows
-    group by activities_known.account_id, activities_known.as_of_date
+    group by unowned_modules.account_id, unowned_modules.as_of_date
 
 ),
 

@@ -44,7 +44,7 @@ user_days as (
         user_feature_usage.account_id,
         user_feature_usage.user_id,
         user_feature_usage.usage_date,
-        {{ trigger_day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
+        {{ day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
         sum(user_feature_usage.events) as events
     from user_feature_usage
     cross join output_window

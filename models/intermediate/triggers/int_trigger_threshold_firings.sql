@@ -56,7 +56,7 @@ numbered_days as (
         signal_value,
         threshold_value,
         is_current_threshold,
-        {{ trigger_day_number('evaluated_on') }} as day_number  -- noqa: LT05
+        {{ day_number('evaluated_on') }} as day_number  -- noqa: LT05
     from evaluations
 
 ),

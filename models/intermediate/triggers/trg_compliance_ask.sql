@@ -1,15 +1,15 @@
 {#-
     compliance_ask: tickets created on the day carrying one of the
-    registry's match_terms as a tag (saml, scim, audit_log, dedicated_env)
-    reach the threshold. The signal is the number of such tickets that day.
+    registry's match_terms as a tag (saml, scim, audit_log, dedicated_env;
+    matched whole on int_event_tags, whatever the case) reach the threshold. The signal is the number of such tickets that day.
     One row per account, threshold
     (trigger_thresholds) and day with such tickets.
 -#}
 with
 
-tickets as (
+event_tags as (
 
-    select * from {{ ref('stg_support__tickets') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -28,15 +28,15 @@ match_terms as (
 compliance_tickets as (
 
     select distinct
-        tickets.ticket_id,
-        tickets.account_id,
-        cast(tickets.created_at as date) as created_date
-    from tickets
+        event_tags.event_id as ticket_id,
+        event_tags.account_id,
+        event_tags.event_date as created_date
+    from event_tags
     inner join match_terms
         on
             match_terms.term <> ''
-            and {{ dbt.concat(["';'", "lower(tickets.tags)", "';'"]) }}
-            like {{ dbt.concat(["'%;'", "match_terms.term", "';%'"]) }}
+            and event_tags.tag = match_terms.term
+    where event_tags.event_source = 'support_ticket'
 
 ),
 

@@ -13,7 +13,7 @@ with
 
 health as (
 
-    select * from {{ ref('account_health_daily') }}
+    select * from {{ ref('int_account_health_daily') }}
 
 ),
 

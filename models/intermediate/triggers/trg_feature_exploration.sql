@@ -90,7 +90,7 @@ unowned_use_days as (
     select
         account_id,
         feature_id,
-        {{ trigger_day_number('usage_date') }} as day_number
+        {{ day_number('usage_date') }} as day_number
     from unowned_uses
 
 ),

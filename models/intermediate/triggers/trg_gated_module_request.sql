@@ -2,28 +2,20 @@
     gated_module_request: requests for one product the account does not own -
     ticket tags `<term>:<product_id>` and CRM activity tags
     `<term>:<product_id>` for the match_terms of the registry row
-    (feature_request, unmet_need) - in the last window_value days reach the
+    (feature_request, unmet_need; matched whole on int_event_tags, whatever
+    the case) - in the last window_value days reach the
     threshold. Requests are joined to the usage days they count for (at most
     window_value each). The signal is the most requests for one product.
     One row per account, threshold
     (trigger_thresholds) and usage day where the condition holds.
 -#}
-{%- set request_pattern = dbt.concat(
-    ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
-) %}
 {%- set window_days = trigger_setting('gated_module_request', 'window_value', 180) %}
 
 with
 
-tickets as (
+event_tags as (
 
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -57,40 +49,22 @@ match_terms as (
 
 ),
 
-tagged_events as (
-
-    select
-        account_id,
-        cast(created_at as date) as requested_on,
-        tags
-    from tickets
-    where tags is not null
-    union all
-    select
-        account_id,
-        cast(occurred_at as date) as requested_on,
-        tags
-    from activities
-    where tags is not null
-
-),
-
 requests as (
 
     select
-        tagged_events.account_id,
-        tagged_events.requested_on,
-        {{ trigger_day_number('tagged_events.requested_on') }} as requested_day_number,  -- noqa: LT05
+        event_tags.account_id,
+        event_tags.event_date as requested_on,
+        {{ day_number('event_tags.event_date') }} as requested_day_number,  -- noqa: LT05
         products.product_id,
         products.product_family,
         products.tier_rank
-    from tagged_events
+    from event_tags
     inner join match_terms
         on match_terms.term <> ''
     inner join products
         on
-            {{ dbt.concat(["';'", "lower(tagged_events.tags)", "';'"]) }}
-            like {{ request_pattern }}
+            event_tags.tag
+            = {{ dbt.concat(["match_terms.term", "':'", "lower(products.product_id)"]) }}
 
 ),
 

@@ -113,7 +113,7 @@ crossings as (
             when
                 previous_growth.employee_growth >= thresholds.threshold_value
                 and previous_growth.previous_employee_growth < thresholds.threshold_value
-                then {{ trigger_day_number('previous_growth.snapshot_date') }}
+                then {{ day_number('previous_growth.snapshot_date') }}
         end as crossing_day_number
     from previous_growth
     cross join thresholds
@@ -153,7 +153,7 @@ final as (
             and (growth.next_snapshot_date is null or usage.usage_date < growth.next_snapshot_date)
     where
         growth.employee_growth >= growth.threshold_value
-        and {{ trigger_day_number('usage.usage_date') }}
+        and {{ day_number('usage.usage_date') }}
         < growth.latest_crossing_day_number + {{ recent_days }}
         and usage.usage_date between growth.evaluated_from and growth.evaluated_through
 

@@ -34,7 +34,7 @@ user_days as (
         user_id,
         account_id,
         department,
-        {{ trigger_day_number('cast(created_at as date)') }} as created_day_number  -- noqa: LT05
+        {{ day_number('cast(created_at as date)') }} as created_day_number  -- noqa: LT05
     from users
     where department is not null
 

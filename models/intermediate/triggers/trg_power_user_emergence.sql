@@ -51,7 +51,7 @@ users_numbered as (
     select
         user_id,
         account_id,
-        {{ trigger_day_number('cast(created_at as date)') }} as created_day_number  -- noqa: LT05
+        {{ day_number('cast(created_at as date)') }} as created_day_number  -- noqa: LT05
     from users
 
 ),
@@ -84,7 +84,7 @@ new_user_days as (
         user_feature_usage.account_id,
         user_feature_usage.user_id,
         user_feature_usage.usage_date,
-        {{ trigger_day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
+        {{ day_number('user_feature_usage.usage_date') }} as day_number,  -- noqa: LT05
         sum(user_feature_usage.events) as events
     from user_feature_usage
     inner join new_users
@@ -92,9 +92,9 @@ new_user_days as (
             user_feature_usage.user_id = new_users.user_id
             and user_feature_usage.account_id = new_users.account_id
     where
-        {{ trigger_day_number('user_feature_usage.usage_date') }}
+        {{ day_number('user_feature_usage.usage_date') }}
         >= new_users.created_day_number
-        and {{ trigger_day_number('user_feature_usage.usage_date') }}
+        and {{ day_number('user_feature_usage.usage_date') }}
         < new_users.created_day_number + {{ window_days }}
     group by
         user_feature_usage.account_id,

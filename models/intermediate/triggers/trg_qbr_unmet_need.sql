@@ -1,19 +1,17 @@
 {#-
     qbr_unmet_need: QBR activities on the day tagged `<term>:<product_id>`
-    (match_terms: unmet_need) for a product the account does not own that
+    (match_terms: unmet_need; matched whole on int_event_tags, whatever the
+    case) for a product the account does not own that
     day reach the threshold. The signal is the number of such tags that day.
     One row per account, threshold
     (trigger_thresholds) and day with such a QBR.
 -#}
-{%- set request_pattern = dbt.concat(
-    ["'%;'", "match_terms.term", "':'", "lower(products.product_id)", "';%'"]
-) %}
 
 with
 
-activities as (
+event_tags as (
 
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -44,20 +42,22 @@ match_terms as (
 qbr_needs as (
 
     select distinct
-        activities.activity_id,
-        activities.account_id,
-        cast(activities.occurred_at as date) as occurred_date,
+        event_tags.event_id as activity_id,
+        event_tags.account_id,
+        event_tags.event_date as occurred_date,
         products.product_id,
         products.product_family,
         products.tier_rank
-    from activities
+    from event_tags
     inner join match_terms
         on match_terms.term <> ''
     inner join products
         on
-            {{ dbt.concat(["';'", "lower(activities.tags)", "';'"]) }}
-            like {{ request_pattern }}
-    where lower(activities.activity_type) = 'qbr'
+            event_tags.tag
+            = {{ dbt.concat(["match_terms.term", "':'", "lower(products.product_id)"]) }}
+    where
+        event_tags.event_source = 'crm_activity'
+        and lower(event_tags.activity_type) = 'qbr'
 
 ),
 

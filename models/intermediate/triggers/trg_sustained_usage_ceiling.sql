@@ -12,7 +12,6 @@
     condition holds.
 -#}
 {%- set window_months = trigger_setting('sustained_usage_ceiling', 'window_value', 2) %}
-{%- set month_origin = "cast('2000-01-01' as date)" %}
 
 with
 
@@ -35,7 +34,7 @@ days_in_months as (
         usage_date,
         events,
         limit_events_monthly,
-        {{ dbt.datediff(month_origin, 'usage_date', 'month') }} as month_number  -- noqa: LT05
+        {{ dbt.datediff(calendar_origin(), 'usage_date', 'month') }} as month_number  -- noqa: LT05
     from usage
 
 ),

@@ -59,7 +59,7 @@ contacts as (
 
 health as (
 
-    select * from {{ ref('account_health_daily') }}
+    select * from {{ ref('int_account_health_daily') }}
 
 ),
 

@@ -5,14 +5,11 @@
     interest_window_after_date and on or before the evaluation date (the
     last 6 months, seeds.whitespace_weights) whose tags hold
     `<tag_term>:<product_id>` for a term of seeds.whitespace_interest_terms
-    (matched case-insensitively on whole ';'-separated tags). One signal per
+    (matched whole on int_event_tags, whatever the case). One signal per
     tagged ticket or activity and product; the family counts the signals of
     its products. Ownership is not looked at here: the scoring model keeps
     families the account does not own.
 -#}
-{%- set tag_pattern = dbt.concat(
-    ["'%;'", "lower(interest_terms.tag_term)", "':'", "lower(products.product_id)", "';%'"]
-) %}
 
 with
 
@@ -22,15 +19,9 @@ evaluation_dates as (
 
 ),
 
-tickets as (
+event_tags as (
 
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-activities as (
-
-    select * from {{ ref('stg_crm__activities') }}
+    select * from {{ ref('int_event_tags') }}
 
 ),
 
@@ -46,27 +37,33 @@ interest_terms as (
 
 ),
 
+interest_tags as (
+
+    select
+        products.product_id,
+        products.product_family,
+        {{ dbt.concat(["lower(interest_terms.tag_term)", "':'", "lower(products.product_id)"]) }}
+            as tag
+
+    from products
+    cross join interest_terms
+
+),
+
+-- events holding an interest tag, with the product it names
 tagged_events as (
 
     select
-        'support_ticket' as signal_source,
-        ticket_id as event_id,
-        account_id,
-        cast(created_at as date) as event_date,
-        {{ dbt.concat(["';'", "lower(tags)", "';'"]) }} as tag_list
-    from tickets
-    where tags is not null
+        event_tags.event_source as signal_source,
+        event_tags.event_id,
+        event_tags.account_id,
+        event_tags.event_date,
+        interest_tags.product_id,
+        interest_tags.product_family
 
-    union all
-
-    select
-        'crm_activity' as signal_source,
-        activity_id as event_id,
-        account_id,
-        cast(occurred_at as date) as event_date,
-        {{ dbt.concat(["';'", "lower(tags)", "';'"]) }} as tag_list
-    from activities
-    where tags is not null
+    from event_tags
+    inner join interest_tags
+        on event_tags.tag = interest_tags.tag
 
 ),
 
@@ -91,13 +88,10 @@ signals as (
         events_in_window.evaluation_date,
         events_in_window.signal_source,
         events_in_window.event_id,
-        products.product_id,
-        products.product_family
+        events_in_window.product_id,
+        events_in_window.product_family
 
     from events_in_window
-    cross join products
-    inner join interest_terms
-        on events_in_window.tag_list like {{ tag_pattern }}
 
 ),
 

@@ -3,8 +3,9 @@
     CS leader's Monday list (SPEC 11). Every number traces back to a model:
     health and gate from account_health_daily / readiness_gate_daily (the
     as-of day), both scores and their breakdowns from
-    account_readiness_scores, active triggers from int_trigger_firings (the
-    trigger library's seam).
+    account_readiness_scores, active triggers from trigger_firings (the
+    trigger library's seam) - those of a quarantined trigger left out: its
+    alerts are held, and so is the motion it would recommend.
 
     Ranking (readiness_rank): weighted readiness, descending (SPEC 11), then
     signal points, ARR. The signal-points tier is a column, not a sort key:
@@ -67,7 +68,8 @@ signal_items as (
 
 trigger_firings as (
 
-    select * from {{ ref('int_trigger_firings') }}
+    select * from {{ ref('trigger_firings') }}
+    where not is_quarantined
 
 ),
 

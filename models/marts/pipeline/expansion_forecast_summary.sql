@@ -14,32 +14,14 @@ forecast as (
 
 rolled_up as (
 
-    select
-        segment,
-        expected_close_quarter,
-        forecast_source,
-        estimated_acv_usd,
-        expected_expansion_arr_usd,
-        as_of_date
-    from forecast
-
-    union all
-
-    select
-        'All' as segment,
-        expected_close_quarter,
-        forecast_source,
-        estimated_acv_usd,
-        expected_expansion_arr_usd,
-        as_of_date
-    from forecast
+    {{ segment_and_all_scopes('forecast') }}
 
 ),
 
 summed as (
 
     select
-        segment,
+        scope as segment,
         expected_close_quarter,
         max(as_of_date) as as_of_date,
         count(*) as forecast_rows,
@@ -64,7 +46,7 @@ summed as (
         ) as expected_from_ready_accounts_usd
 
     from rolled_up
-    group by segment, expected_close_quarter
+    group by scope, expected_close_quarter
 
 ),
 

@@ -142,15 +142,7 @@ active_accounts_evaluated as (
 
 active_scoped as (
 
-    select
-        *,
-        segment as scope
-    from active_accounts_evaluated
-    union all
-    select
-        *,
-        'All' as scope
-    from active_accounts_evaluated
+    {{ segment_and_all_scopes('active_accounts_evaluated') }}
 
 ),
 
@@ -203,19 +195,7 @@ latest_expansion_per_account as (
 
 expansions_scoped as (
 
-    select
-        account_id,
-        segment as scope,
-        expansion_date,
-        day_before_expansion
-    from latest_expansion_per_account
-    union all
-    select
-        account_id,
-        'All' as scope,
-        expansion_date,
-        day_before_expansion
-    from latest_expansion_per_account
+    {{ segment_and_all_scopes('latest_expansion_per_account') }}
 
 ),
 

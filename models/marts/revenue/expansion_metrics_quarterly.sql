@@ -82,15 +82,6 @@ company_benchmarks as (
 
 ),
 
-rollup_levels as (
-
-    -- every fact counts once in its segment and once in 'All'
-    select 'segment' as rollup_level
-    union all
-    select 'company' as rollup_level
-
-),
-
 quarters as (
 
     select distinct quarter_start_date
@@ -192,22 +183,14 @@ movements_in_quarters as (
 
 movements_rolled_up as (
 
-    select
-        movements_in_quarters.*,
-        case
-            when rollup_levels.rollup_level = 'company' then 'All'
-            else movements_in_quarters.segment
-        end as rollup_segment
-
-    from movements_in_quarters
-    cross join rollup_levels
+    {{ segment_and_all_scopes('movements_in_quarters') }}
 
 ),
 
 revenue_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         quarter_start_date,
         sum(new_arr_usd) as new_arr_usd,
         sum(reactivation_arr_usd) as reactivation_arr_usd,
@@ -217,7 +200,7 @@ revenue_per_segment as (
 
     from movements_rolled_up
     group by
-        rollup_segment,
+        scope,
         quarter_start_date
 
 ),
@@ -239,25 +222,23 @@ account_quarters as (
 
 ),
 
+account_quarters_with_segment as (
+
+    select * from account_quarters
+    where segment is not null
+
+),
+
 account_quarters_rolled_up as (
 
-    select
-        account_quarters.*,
-        case
-            when rollup_levels.rollup_level = 'company' then 'All'
-            else account_quarters.segment
-        end as rollup_segment
-
-    from account_quarters
-    cross join rollup_levels
-    where account_quarters.segment is not null
+    {{ segment_and_all_scopes('account_quarters_with_segment') }}
 
 ),
 
 churn_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         quarter_start_date,
         sum(has_expanded_before) as expanded_accounts_at_start,
         sum(has_expanded_before * has_churned) as expanded_churned_accounts,
@@ -266,7 +247,7 @@ churn_per_segment as (
 
     from account_quarters_rolled_up
     group by
-        rollup_segment,
+        scope,
         quarter_start_date
 
 ),
@@ -296,22 +277,14 @@ first_expansions_timed as (
 
 first_expansions_rolled_up as (
 
-    select
-        first_expansions_timed.*,
-        case
-            when rollup_levels.rollup_level = 'company' then 'All'
-            else first_expansions_timed.segment
-        end as rollup_segment
-
-    from first_expansions_timed
-    cross join rollup_levels
+    {{ segment_and_all_scopes('first_expansions_timed') }}
 
 ),
 
 first_expansions_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         quarter_start_date,
         count(*) as first_expansion_accounts,
         avg(cast(days_to_first_expansion as {{ dbt.type_numeric() }}))
@@ -319,7 +292,7 @@ first_expansions_per_segment as (
 
     from first_expansions_rolled_up
     group by
-        rollup_segment,
+        scope,
         quarter_start_date
 
 ),
@@ -344,29 +317,21 @@ opportunities_dated as (
 
 opportunities_rolled_up as (
 
-    select
-        opportunities_dated.*,
-        case
-            when rollup_levels.rollup_level = 'company' then 'All'
-            else opportunities_dated.segment
-        end as rollup_segment
-
-    from opportunities_dated
-    cross join rollup_levels
+    {{ segment_and_all_scopes('opportunities_dated') }}
 
 ),
 
 opportunities_identified_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         created_quarter_start_date as quarter_start_date,
         count(*) as identified_opportunities,
         sum(case when outcome = 'won' then 1 else 0 end) as won_opportunities
 
     from opportunities_rolled_up
     group by
-        rollup_segment,
+        scope,
         created_quarter_start_date
 
 ),
@@ -374,44 +339,46 @@ opportunities_identified_per_segment as (
 opportunities_won_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         closed_quarter_start_date as quarter_start_date,
         avg(cast(cycle_days as {{ dbt.type_numeric() }})) as avg_expansion_cycle_days
 
     from opportunities_rolled_up
     where outcome = 'won' and closed_quarter_start_date is not null
     group by
-        rollup_segment,
+        scope,
         closed_quarter_start_date
+
+),
+
+costs_dated as (
+
+    select
+        cs_costs.segment,
+        cs_costs.amount_usd,
+        cast({{ dbt.date_trunc('quarter', 'cs_costs.month_start_date') }} as date)
+            as quarter_start_date
+
+    from cs_costs
 
 ),
 
 costs_rolled_up as (
 
-    select
-        cs_costs.amount_usd,
-        cast({{ dbt.date_trunc('quarter', 'cs_costs.month_start_date') }} as date)
-            as quarter_start_date,
-        case
-            when rollup_levels.rollup_level = 'company' then 'All'
-            else cs_costs.segment
-        end as rollup_segment
-
-    from cs_costs
-    cross join rollup_levels
+    {{ segment_and_all_scopes('costs_dated') }}
 
 ),
 
 costs_per_segment as (
 
     select
-        rollup_segment as segment,
+        scope as segment,
         quarter_start_date,
         sum(amount_usd) as cs_cost_usd
 
     from costs_rolled_up
     group by
-        rollup_segment,
+        scope,
         quarter_start_date
 
 ),

@@ -17,52 +17,14 @@ arr_movements as (
 
 segments_and_company as (
 
-    select
-        segment,
-        month_end_date,
-        movement,
-        starting_arr_usd,
-        new_arr_usd,
-        reactivation_arr_usd,
-        seat_usage_arr_usd,
-        tier_upgrade_arr_usd,
-        cross_sell_arr_usd,
-        price_uplift_arr_usd,
-        expansion_arr_usd,
-        contraction_arr_usd,
-        churned_arr_usd,
-        fx_impact_usd,
-        ending_arr_usd
-
-    from arr_movements
-
-    union all
-
-    select
-        'All' as segment,
-        month_end_date,
-        movement,
-        starting_arr_usd,
-        new_arr_usd,
-        reactivation_arr_usd,
-        seat_usage_arr_usd,
-        tier_upgrade_arr_usd,
-        cross_sell_arr_usd,
-        price_uplift_arr_usd,
-        expansion_arr_usd,
-        contraction_arr_usd,
-        churned_arr_usd,
-        fx_impact_usd,
-        ending_arr_usd
-
-    from arr_movements
+    {{ segment_and_all_scopes('arr_movements') }}
 
 ),
 
 summed as (
 
     select
-        segment,
+        scope as segment,
         month_end_date,
         sum(case when starting_arr_usd > 0 then 1 else 0 end) as starting_accounts,
         sum(case when movement = 'new' then 1 else 0 end) as new_accounts,
@@ -85,7 +47,7 @@ summed as (
 
     from segments_and_company
     group by
-        segment,
+        scope,
         month_end_date
 
 ),

@@ -36,10 +36,31 @@ benchmarks as (
 
 ),
 
-summed_per_segment as (
+-- each cohort account with its segment's target, once in its segment and once in 'All'
+cohort_scoped as (
 
     select
-        segment,
+        cohort_accounts.*,
+        segment_nrr_targets.target_nrr,
+        segment_nrr_targets.typical_nrr_low,
+        segment_nrr_targets.typical_nrr_high
+
+    from cohort_accounts
+    left join segment_nrr_targets
+        on cohort_accounts.segment = segment_nrr_targets.segment
+
+),
+
+cohort_scoped_rows as (
+
+    {{ segment_and_all_scopes('cohort_scoped') }}
+
+),
+
+segments_and_company as (
+
+    select
+        scope as segment,
         month_end_date,
         window_start_date,
         count(*) as cohort_accounts,
@@ -49,60 +70,21 @@ summed_per_segment as (
         sum(contraction_arr_usd) as contraction_arr_usd,
         sum(churned_arr_usd) as churned_arr_usd,
         sum(retained_arr_usd) as retained_arr_usd,
-        sum(ending_arr_usd) as ending_arr_usd
-
-    from cohort_accounts
-    group by
-        segment,
-        month_end_date,
-        window_start_date
-
-),
-
-segments_targeted as (
-
-    select
-        summed_per_segment.*,
-        segment_nrr_targets.target_nrr,
-        segment_nrr_targets.typical_nrr_low,
-        segment_nrr_targets.typical_nrr_high
-
-    from summed_per_segment
-    left join segment_nrr_targets
-        on summed_per_segment.segment = segment_nrr_targets.segment
-
-),
-
-company_summed as (
-
-    select
-        'All' as segment,
-        month_end_date,
-        window_start_date,
-        sum(cohort_accounts) as cohort_accounts,
-        sum(churned_accounts) as churned_accounts,
-        sum(starting_arr_usd) as starting_arr_usd,
-        sum(expansion_arr_usd) as expansion_arr_usd,
-        sum(contraction_arr_usd) as contraction_arr_usd,
-        sum(churned_arr_usd) as churned_arr_usd,
-        sum(retained_arr_usd) as retained_arr_usd,
         sum(ending_arr_usd) as ending_arr_usd,
-        sum(target_nrr * starting_arr_usd) / nullif(sum(starting_arr_usd), 0) as target_nrr,
-        cast(null as decimal(8, 4)) as typical_nrr_low,
-        cast(null as decimal(8, 4)) as typical_nrr_high
+        -- a segment's own target; for 'All' the targets weighted by starting ARR
+        case
+            when scope = 'All'
+                then sum(target_nrr * starting_arr_usd) / nullif(sum(starting_arr_usd), 0)
+            else max(target_nrr)
+        end as target_nrr,
+        case when scope = 'All' then null else max(typical_nrr_low) end as typical_nrr_low,
+        case when scope = 'All' then null else max(typical_nrr_high) end as typical_nrr_high
 
-    from segments_targeted
+    from cohort_scoped_rows
     group by
+        scope,
         month_end_date,
         window_start_date
-
-),
-
-segments_and_company as (
-
-    select * from segments_targeted
-    union all
-    select * from company_summed
 
 ),
 

@@ -60,7 +60,7 @@ lookback as (
 
     select
         as_of.as_of_date,
-        {{ trigger_day_number('as_of.as_of_date') }} - settings.alert_lookback_days as oldest_excluded_day  -- noqa: LT05
+        {{ day_number('as_of.as_of_date') }} - settings.alert_lookback_days as oldest_excluded_day  -- noqa: LT05
     from as_of
     cross join settings
 
@@ -73,7 +73,7 @@ recent_firings as (
     cross join lookback
     where
         firings.fired_on <= lookback.as_of_date
-        and {{ trigger_day_number('firings.fired_on') }} > lookback.oldest_excluded_day  -- noqa: LT05
+        and {{ day_number('firings.fired_on') }} > lookback.oldest_excluded_day  -- noqa: LT05
 
 ),
 

@@ -157,15 +157,7 @@ eligible as (
 
 scoped_accounts as (
 
-    select
-        account_id,
-        segment as scope
-    from eligible
-    union all
-    select
-        account_id,
-        'All' as scope
-    from eligible
+    {{ segment_and_all_scopes('eligible') }}
 
 ),
 

@@ -87,19 +87,23 @@ segments as (
 
 ),
 
+healthy_scoped as (
+
+    {{ segment_and_all_scopes('healthy_accounts') }}
+
+),
+
 healthy_per_segment as (
 
     select
         segments.segment,
-        count(healthy_accounts.account_id) as healthy_accounts,
-        sum(case when healthy_accounts.has_opportunity then 1 else 0 end)
+        count(healthy_scoped.account_id) as healthy_accounts,
+        sum(case when healthy_scoped.has_opportunity then 1 else 0 end)
             as accounts_with_opportunity
 
     from segments
-    left join healthy_accounts
-        on
-            segments.segment = healthy_accounts.segment
-            or segments.segment = 'All'
+    left join healthy_scoped
+        on segments.segment = healthy_scoped.scope
     group by segments.segment
 
 ),

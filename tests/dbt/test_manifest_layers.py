@@ -1,0 +1,134 @@
+"""The dbt graph flows one way, and every model says what it is: read from dbt's manifest.
+
+Layers, lowest first: staging, intermediate, marts (the folder under models/).
+A model reads only its own layer or a lower one - a mart is never upstream of an
+intermediate or staging model, so a change to what is published cannot change
+what is computed. Every model has a description, and every mart (what the
+serving database publishes) has an enforced contract.
+
+The project is parsed once (``dbt parse``, no database touched); the rules are a
+pure function of the manifest, pinned on a hand-made manifest too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dbt.cli.main import dbtRunner
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+LAYERS = ("staging", "intermediate", "marts")
+"""Lowest first: a model may read models of its own layer and of the layers before it."""
+
+
+def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
+    """Every breach of the layering, description and contract rules, one sentence each."""
+    models = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    violations = []
+    for node in sorted(models.values(), key=lambda node: node["name"]):
+        layer = _layer(node)
+        if not node.get("description", "").strip():
+            violations.append(f"{node['name']} has no description")
+        if layer == "marts" and not node["config"].get("contract", {}).get("enforced"):
+            violations.append(f"mart {node['name']} has no enforced contract")
+        for upstream_id in node["depends_on"]["nodes"]:
+            upstream = models.get(upstream_id)
+            if upstream is not None and LAYERS.index(_layer(upstream)) > LAYERS.index(layer):
+                violations.append(
+                    f"{layer} model {node['name']} reads {_layer(upstream)} model "
+                    f"{upstream['name']}"
+                )
+    return violations
+
+
+def _layer(node: Mapping[str, Any]) -> str:
+    """The folder under models/ (fqn: project, layer, domain..., name)."""
+    layer = node["fqn"][1]
+    if layer not in LAYERS:
+        raise ValueError(f"model {node['name']} is in no layer: models/{layer}/")
+    return layer
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    target = tmp_path_factory.mktemp("manifest")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        result = dbtRunner().invoke(
+            [
+                "parse",
+                "--project-dir", str(DBT_PROJECT_DIR),
+                "--profiles-dir", str(DBT_PROJECT_DIR),
+                "--target", "lint",
+                "--target-path", str(target),
+                "--log-path", str(target / "logs"),
+                "--no-partial-parse",
+                "--quiet",
+            ]
+        )  # fmt: skip
+    assert result.success, result.exception
+    return json.loads((target / "manifest.json").read_text())
+
+
+def test_the_project_keeps_the_rules(manifest: dict[str, Any]) -> None:
+    assert (
+        sum(
+            _layer(n) == "marts"
+            for n in manifest["nodes"].values()
+            if n["resource_type"] == "model"
+        )
+        > 20
+    )
+    assert manifest_violations(manifest) == []
+
+
+def _model(layer: str, name: str, reads: tuple[str, ...] = (), **config: Any) -> dict[str, Any]:
+    return {
+        "resource_type": "model",
+        "name": name,
+        "fqn": ["expansion", layer, "domain", name],
+        "description": f"One row per thing: {name}.",
+        "config": {"contract": {"enforced": layer == "marts"}, **config},
+        "depends_on": {"nodes": [f"model.expansion.{upstream}" for upstream in reads]},
+    }
+
+
+def _manifest(*models: dict[str, Any]) -> dict[str, Any]:
+    return {"nodes": {f"model.expansion.{model['name']}": model for model in models}}
+
+
+def test_an_intermediate_model_reading_a_mart_is_refused() -> None:
+    manifest = _manifest(
+        _model("staging", "stg_a"),
+        _model("intermediate", "int_b", reads=("stg_a",)),
+        _model("marts", "mart_c", reads=("int_b",)),
+        _model("intermediate", "int_d", reads=("mart_c", "int_b")),
+        _model("marts", "mart_e", reads=("mart_c", "int_d")),
+    )
+    assert manifest_violations(manifest) == ["intermediate model int_d reads marts model mart_c"]
+
+
+def test_a_staging_model_reading_an_intermediate_one_is_refused() -> None:
+    manifest = _manifest(
+        _model("intermediate", "int_b"),
+        _model("staging", "stg_a", reads=("int_b",)),
+    )
+    assert manifest_violations(manifest) == ["staging model stg_a reads intermediate model int_b"]
+
+
+def test_a_model_without_a_description_and_a_mart_without_a_contract_are_refused() -> None:
+    undescribed = _model("intermediate", "int_b") | {"description": "  "}
+    uncontracted = _model("marts", "mart_c", contract={"enforced": False})
+    assert manifest_violations(_manifest(undescribed, uncontracted)) == [
+        "int_b has no description",
+        "mart mart_c has no enforced contract",
+    ]
