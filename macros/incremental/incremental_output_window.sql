@@ -26,9 +26,11 @@
 
         ),
 
-    The model keeps `incremental_strategy='delete+insert'` with a unique_key
-    that covers whole days of output (the date column, alone or with the
-    entity), so the window's days are replaced.
+    The model's config replaces the window's days whole (macros
+    incremental_strategy_by_day / incremental_partition_by_day):
+    delete+insert on a unique_key that covers whole days of output (the date
+    column, alone or with the entity) on DuckDB, insert_overwrite of the
+    date's partitions on Spark.
 
     Portable: max() over the table, dbt.dateadd, no subquery in a join.
 #}

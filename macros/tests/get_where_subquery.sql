@@ -10,7 +10,9 @@
     makes tests scale with history instead of with the night. With the var
     set to null every row is tested (CI: tests/dbt/test_dbt_build.py).
 
-    Portable: a scalar subquery over the tested relation and dbt.dateadd.
+    Portable: a scalar subquery over the tested relation and dbt.dateadd;
+    the relation is aliased (Spark would read a bare `t where (c)` as the
+    alias `where` with a column list).
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
@@ -28,7 +30,8 @@
         ) -%}
     {%- endif -%}
     {%- if conditions -%}
-        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
+        {#- the alias: without one Spark reads `where (...)` as an alias and its column list -#}
+        {%- do return('(select * from ' ~ relation ~ ' as tested_rows where ' ~ conditions | join(' and ') ~ ') dbt_subquery') -%}
     {%- else -%}
         {%- do return(relation) -%}
     {%- endif -%}

@@ -21,8 +21,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_strategy_by_day(),
         unique_key=['account_id', 'score_date'],
+        partition_by=incremental_partition_by_day('score_date'),
         on_schema_change='fail',
     )
 }}

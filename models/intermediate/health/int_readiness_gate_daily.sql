@@ -18,8 +18,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_strategy_by_day(),
         unique_key=['account_id', 'as_of_date'],
+        partition_by=incremental_partition_by_day('as_of_date'),
         on_schema_change='fail',
     )
 }}

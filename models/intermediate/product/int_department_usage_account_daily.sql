@@ -9,7 +9,7 @@
     rebuilds the days from (latest built day - 3) on.
 
     unique_key is the day, not the full grain: delete+insert then replaces
-    whole days, so a key that no longer occurs in a re-delivered day (a user
+    whole days (as Spark's insert_overwrite of the day's partition does), so a key that no longer occurs in a re-delivered day (a user
     moved to another department, a feature row removed) cannot survive as a
     stale row. Days before the rebuild window keep the attribution they were
     built with (the users snapshot as known then). The grain's uniqueness is
@@ -18,8 +18,9 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy=incremental_strategy_by_day(),
         unique_key='usage_date',
+        partition_by=incremental_partition_by_day('usage_date'),
         on_schema_change='fail',
     )
 }}

@@ -38,10 +38,10 @@ signal_totals as (
         account_id,
         as_of_date,
         sum(points_earned) as signal_points,
-        {{ dbt.listagg(
+        {{ listagg_ordered(
             dbt.concat(["signal_id", "' '", "cast(points_earned as " ~ dbt.type_string() ~ ")"]),
             "'; '",
-            "order by signal_max_points desc, signal_id",
+            ["signal_max_points desc", "signal_id"],
         ) }} as signal_points_breakdown_all,
         sum(case when is_earned then 1 else 0 end) as signals_earned
 
@@ -54,10 +54,10 @@ earned_signal_lists as (
 
     select
         account_id,
-        {{ dbt.listagg(
+        {{ listagg_ordered(
             dbt.concat(["signal_id", "' '", "cast(points_earned as " ~ dbt.type_string() ~ ")"]),
             "'; '",
-            "order by signal_max_points desc, signal_id",
+            ["signal_max_points desc", "signal_id"],
         ) }} as signal_points_breakdown
 
     from signal_items
@@ -92,13 +92,13 @@ weighted_totals as (
         sum(case when component = 'relationship' then component_points else 0 end)
             as relationship_points,
         sum(case when component = 'potential' then component_points else 0 end) as potential_points,
-        {{ dbt.listagg(
+        {{ listagg_ordered(
             dbt.concat([
                 "component", "' '", "cast(component_points as " ~ dbt.type_string() ~ ")",
                 "'/'", "cast(component_max_points as " ~ dbt.type_string() ~ ")",
             ]),
             "'; '",
-            "order by component_max_points desc, component",
+            ["component_max_points desc", "component"],
         ) }} as weighted_readiness_breakdown
 
     from component_totals
@@ -110,7 +110,7 @@ missing_items as (
 
     select
         account_id,
-        {{ dbt.listagg("item", "';'", "order by item") }} as weighted_readiness_missing_items
+        {{ listagg_ordered("item", "';'", ["item"]) }} as weighted_readiness_missing_items
 
     from weighted_items
     where is_missing

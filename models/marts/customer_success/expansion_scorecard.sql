@@ -170,7 +170,7 @@ active_trigger_lists as (
 
     select
         account_id,
-        {{ dbt.listagg('trigger_id', "';'", 'order by trigger_rank') }} as active_triggers
+        {{ listagg_ordered('trigger_id', "';'", ['trigger_rank']) }} as active_triggers
 
     from active_firings
     group by account_id

@@ -146,7 +146,7 @@ priority_accounts as (
 
     select
         account_id,
-        {{ dbt.listagg('description', "'; '", 'order by rule_id') }} as priority_reason
+        {{ listagg_ordered('description', "'; '", ['rule_id']) }} as priority_reason
 
     from rule_matches
     group by account_id

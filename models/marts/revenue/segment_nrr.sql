@@ -74,7 +74,8 @@ segments_and_company as (
         -- a segment's own target; for 'All' the targets weighted by starting ARR
         case
             when scope = 'All'
-                then sum(target_nrr * starting_arr_usd) / nullif(sum(starting_arr_usd), 0)
+                then cast(sum(target_nrr * starting_arr_usd) as {{ type_double() }})
+                    / nullif(sum(starting_arr_usd), 0)
             else max(target_nrr)
         end as target_nrr,
         case when scope = 'All' then null else max(typical_nrr_low) end as typical_nrr_low,
@@ -92,8 +93,8 @@ ratios as (
 
     select
         *,
-        cast(ending_arr_usd as {{ dbt.type_numeric() }}) / nullif(starting_arr_usd, 0) as nrr,
-        cast(retained_arr_usd as {{ dbt.type_numeric() }}) / nullif(starting_arr_usd, 0) as grr
+        cast(ending_arr_usd as {{ type_double() }}) / nullif(starting_arr_usd, 0) as nrr,
+        cast(retained_arr_usd as {{ type_double() }}) / nullif(starting_arr_usd, 0) as grr
 
     from segments_and_company
 
