@@ -2,15 +2,15 @@
 
 The dbt project (models, seeds, macros, dbt_project, tests/dbt) is copied to a
 temporary folder; the recipe is applied there - one trigger model
-``trg_api_burst`` (API calls on the day at or above the threshold), one row in
-``seeds/trigger_registry.csv`` and its ``-- depends_on`` line in
-``int_trigger_evaluations`` - and the copy is built (one dbt invocation) on a
-tiny generated company. The new trigger's firings in ``trigger_firings`` must
-be exactly the rising edges of "api_calls >= threshold" with the 30-day
-cooldown, computed here in Python from the raw rows, and the registry
-consistency test must pass. The backtest's threshold sweep picks the new
-trigger up too: its firings at a candidate threshold are the same rising
-edges at that threshold.
+``trg_api_burst`` (its signal: API calls on the day - no threshold, no
+comparison), one row in ``seeds/trigger_registry.csv`` (at_least the threshold)
+and its ``-- depends_on`` line in ``int_trigger_signals`` - and the copy is
+built (one dbt invocation) on a tiny generated company. The new trigger's
+firings in ``trigger_firings`` must be exactly the rising edges of
+"api_calls >= threshold" with the 30-day cooldown, computed here in Python
+from the raw rows, and the registry consistency test must pass. The
+backtest's threshold sweep picks the new trigger up too: its firings at a
+candidate threshold are the same rising edges at that threshold.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 COOLDOWN_DAYS = 30
 
 TRIGGER_MODEL = """\
-{#- api_burst: API calls on the day at or above the threshold. -#}
+{#- api_burst: API calls on the day. -#}
 with
 
 usage as (
@@ -42,24 +42,13 @@ usage as (
 
 ),
 
-thresholds as (
-
-    {{ trigger_thresholds('api_burst') }}
-
-),
-
 final as (
 
     select
-        usage.account_id,
-        usage.usage_date as evaluated_on,
-        cast(usage.api_calls as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        account_id,
+        usage_date as evaluated_on,
+        api_calls as signal_value
     from usage
-    cross join thresholds
-    where
-        usage.api_calls >= thresholds.threshold_value
-        and usage.usage_date between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 
@@ -99,7 +88,7 @@ def _add_trigger(root: Path, threshold: int) -> None:
     )
     with registry.open("a", newline="") as handle:
         csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(new_row)
-    union = root / "models/intermediate/triggers/int_trigger_evaluations.sql"
+    union = root / "models/intermediate/triggers/int_trigger_signals.sql"
     text = union.read_text()
     anchor = "-- depends_on: {{ ref('trg_api_growth') }}\n"
     assert anchor in text
