@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,13 @@ from expansion.settings import (
     PROJECT_ROOT,
     WAREHOUSE_PATH_ENV,
 )
-from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
+from orchestration.dbt_invocation import (
+    build_fingerprint,
+    dbt_build_args,
+    environment,
+    manifest_is_stale,
+    rebuild_reasons,
+)
 from orchestration.resources import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -51,15 +58,28 @@ def warehouse_dbt_models(
     # environment, which the invocation copies when it starts. Its target folder is the
     # data directory's own, the same every night: dbt reuses the last night's parse there
     # (partial parsing), and the benchmark reads the night's run_results.json from it.
+    # A night is incremental unless the code, a seed or dbt changed since the warehouse's
+    # last successful build: then every incremental model is rebuilt from scratch.
+    fingerprint_file = warehouse.data.build_fingerprint
+    fingerprint = build_fingerprint(json.loads(dbt_project.manifest_path.read_text()))
+    previous = json.loads(fingerprint_file.read_text()) if fingerprint_file.exists() else None
+    reasons = rebuild_reasons(previous, fingerprint)
+    if reasons:
+        shown = reasons[:10] + ([f"... {len(reasons) - 10} more"] if len(reasons) > 10 else [])
+        context.log.info("full rebuild (dbt --full-refresh): " + "; ".join(shown))
     variables = {
         WAREHOUSE_PATH_ENV: str(warehouse.data.warehouse),
         AS_OF_DATE_ENV: warehouse.as_of_date or "",
     }
     with environment(variables):
         invocation = dbt.cli(
-            dbt_build_args(), context=context, target_path=warehouse.data.dbt_target
+            dbt_build_args(full_refresh=bool(reasons)),
+            context=context,
+            target_path=warehouse.data.dbt_target,
         )
     yield from invocation.stream()
+    if not context.is_subset:  # a build of some models only leaves the others as they were
+        fingerprint_file.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
 
 
 defs = dg.Definitions(
