@@ -15,7 +15,8 @@ The ``warehouses`` fixture hands out a ``Warehouses`` helper:
 - ``restore_raw(warehouse, source)``: the raw tables of ``warehouse`` replaced by those
   of ``source`` (the dbt schemas are kept), for the night-by-night builds;
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
-  target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
+  target and log folders and ``--vars {as_of_date: ...}``, models and seeds only
+  (optionally of a copy of the project, with ``--full-refresh``);
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
   before ``day`` when a date column is given) as a multiset;
 - ``create_raw(warehouse, rows)``: a hand-made warehouse - the raw schema exactly as
@@ -144,18 +145,26 @@ class Warehouses:
             con.close()
 
     def build(
-        self, warehouse: Path, work: Path, as_of: dt.date, select: Sequence[str] = ()
+        self,
+        warehouse: Path,
+        work: Path,
+        as_of: dt.date,
+        select: Sequence[str] = (),
+        project_dir: Path = DBT_PROJECT_DIR,
+        full_refresh: bool = False,
     ) -> None:
         """``dbt build`` (models and seeds, no tests) of ``select`` (default: everything)."""
         selection = ["--select", *select] if select else []
+        if full_refresh:
+            selection.append("--full-refresh")
         with pytest.MonkeyPatch.context() as env:
             env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
             env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
             result = dbtRunner().invoke(
                 [
                     "build",
-                    "--project-dir", str(DBT_PROJECT_DIR),
-                    "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--project-dir", str(project_dir),
+                    "--profiles-dir", str(project_dir),
                     "--target-path", str(work / "target"),
                     "--log-path", str(work / "logs"),
                     "--vars", f"{{as_of_date: '{as_of.isoformat()}'}}",
