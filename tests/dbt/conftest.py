@@ -43,6 +43,8 @@ from expansion.ingest import ensure_raw_schema, ingest_landing_zone
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+PROJECT_FOLDERS = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
+"""What a copy of the dbt project needs (copy_project)."""
 LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 MUTATIONS_AFTER_D = [
@@ -210,6 +212,18 @@ class Warehouses:
         finally:
             con.close()
         return Counter(found)
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the dbt project under ``root`` (for a test that edits a model or a seed);
+    returns its dbt_project folder."""
+    for relative in PROJECT_FOLDERS:
+        shutil.copytree(
+            REPO_ROOT / relative,
+            root / relative,
+            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
+        )
+    return root / "dbt_project"
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,9 +26,8 @@ from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig, generate
 from expansion.ingest import ensure_raw_schema, ingest_landing_zone
+from tests.dbt.conftest import copy_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 COOLDOWN_DAYS = 30
 
 TRIGGER_MODEL = """\
@@ -54,16 +52,6 @@ final as (
 
 select * from final
 """
-
-
-def _copy_project(root: Path) -> Path:
-    for relative in COPIED:
-        shutil.copytree(
-            REPO_ROOT / relative,
-            root / relative,
-            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
-        )
-    return root / "dbt_project"
 
 
 def _add_trigger(root: Path, threshold: int) -> None:
@@ -151,7 +139,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         )
     finally:
         con.close()
-    project = _copy_project(root)
+    project = copy_project(root)
     _add_trigger(root, threshold)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))

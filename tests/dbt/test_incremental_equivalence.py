@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -42,9 +41,8 @@ from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig
 from orchestration.dbt_invocation import build_fingerprint, rebuild_reasons
+from tests.dbt.conftest import copy_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 D = dt.date(2026, 11, 21)
 NIGHTS = [D - dt.timedelta(days=2), D - dt.timedelta(days=1), D]
 REGISTRY_CHANGED_ON = NIGHTS[1]
@@ -75,16 +73,6 @@ INCREMENTAL_MODELS = {
     "intermediate.int_trigger_current_days": "evaluated_on",
 }
 COMPARED = {**INCREMENTAL_MODELS, "intermediate.int_trigger_threshold_firings": "fired_on"}
-
-
-def _copy_project(root: Path) -> Path:
-    for relative in COPIED:
-        shutil.copytree(
-            REPO_ROOT / relative,
-            root / relative,
-            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
-        )
-    return root / "dbt_project"
 
 
 def _change_threshold(root: Path, trigger_id: str, threshold: str) -> None:
@@ -120,7 +108,7 @@ def _fingerprint(project: Path, work: Path) -> dict:
 @pytest.fixture(scope="module")
 def nightly_and_full(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental_equivalence")
-    project = _copy_project(root / "project")
+    project = copy_project(root / "project")
     config = GeneratorConfig(accounts=60, days=120, seed=3, end_date=D, defect_rate=0.0)
     raw = warehouses.ingest(root, config)
 

@@ -127,6 +127,16 @@ current_firings as (
 
 ),
 
+firings as (
+
+    select * from current_firings
+
+    union all
+
+    select * from candidate_firings
+
+),
+
 final as (
 
     select
@@ -136,18 +146,7 @@ final as (
         cast(signal_value as decimal(18, 4)) as signal_value,
         cast(threshold_value as decimal(18, 4)) as threshold_value,
         is_current_threshold
-    from current_firings
-
-    union all
-
-    select
-        cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(trigger_id as {{ dbt.type_string() }}) as trigger_id,
-        cast(fired_on as date) as fired_on,
-        cast(signal_value as decimal(18, 4)) as signal_value,
-        cast(threshold_value as decimal(18, 4)) as threshold_value,
-        is_current_threshold
-    from candidate_firings
+    from firings
 
 )
 
