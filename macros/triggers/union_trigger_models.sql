@@ -31,10 +31,10 @@
 {#
     Union of every trigger model with its trigger id: account_id, trigger_id,
     evaluated_on, signal_value (uncast: it is compared with the thresholds
-    as the model computed it, in the type the union resolves to) and threshold_value - null for a
-    signal model (int_trigger_evaluations compares the signal with every
-    threshold), the threshold for a model that compares thresholds itself
-    (trigger_model_compares_thresholds).
+    as the model computed it, in the type the union resolves to) and
+    threshold_value - null for a signal model (int_trigger_evaluations
+    compares the signal with every threshold), the threshold for a model
+    that compares thresholds itself (trigger_model_compares_thresholds).
 
     Refs are taken at execution time, so dbt must know them at parse time:
     int_trigger_signals carries one `-- depends_on` line per trigger model,

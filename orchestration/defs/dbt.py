@@ -79,7 +79,9 @@ def warehouse_dbt_models(
         )
     yield from invocation.stream()
     if not context.is_subset:  # a build of some models only leaves the others as they were
-        fingerprint_file.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
+        written = fingerprint_file.with_name(fingerprint_file.name + ".writing")
+        written.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
+        written.replace(fingerprint_file)  # whole or not at all
 
 
 defs = dg.Definitions(
