@@ -82,6 +82,11 @@ class DataDir:
     def dbt_target(self) -> Path:
         return self.root / "dbt_target"
 
+    @property
+    def build_fingerprint(self) -> Path:
+        """The code and seeds the warehouse was last built from (a successful dbt build)."""
+        return self.root / "build_fingerprint.json"
+
 
 def data_dir_from_env() -> DataDir:
     return DataDir(Path(os.environ.get(DATA_DIR_ENV, PROJECT_ROOT / "data")).resolve())

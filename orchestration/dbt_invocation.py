@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -41,12 +43,64 @@ def manifest_is_stale(manifest: Path, project_root: Path) -> bool:
     return newest_mtime(dbt_source_files(project_root)) > manifest.stat().st_mtime
 
 
-def dbt_build_args() -> list[str]:
+def dbt_build_args(full_refresh: bool = False) -> list[str]:
     """``dbt build`` for one night: models, seeds and data tests, not the unit tests (they
     test the SQL, not the night's data, and run in CI). The same arguments every night,
     so dbt's partial parsing can reuse the last night's parse; the as-of date travels in
-    the environment (``int_as_of_date``), not as a var, which would re-parse everything."""
-    return ["build", "--exclude", "resource_type:unit_test"]
+    the environment (``int_as_of_date``), not as a var, which would re-parse everything.
+    ``full_refresh`` rebuilds every incremental model and seed from scratch (see
+    rebuild_reasons)."""
+    return ["build", "--exclude", "resource_type:unit_test"] + (
+        ["--full-refresh"] if full_refresh else []
+    )
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def build_fingerprint(manifest: Mapping) -> dict:
+    """What a build's tables depend on besides the data, from dbt's manifest: the dbt
+    version, each model's and seed's checksum (its file: the SQL, the seed's rows) with
+    its config (materialization, keys), and each package's macros."""
+    nodes = {
+        unique_id: _digest([node["checksum"]["checksum"], node.get("config", {})])
+        for unique_id, node in manifest.get("nodes", {}).items()
+        if node.get("resource_type") in ("model", "seed")
+    }
+    macros: dict[str, list] = {}
+    for unique_id, macro in sorted(manifest.get("macros", {}).items()):
+        macros.setdefault(macro["package_name"], []).append([unique_id, macro["macro_sql"]])
+    return {
+        "dbt_version": manifest.get("metadata", {}).get("dbt_version"),
+        "nodes": nodes,
+        "macros": {package: _digest(sources) for package, sources in macros.items()},
+    }
+
+
+def rebuild_reasons(previous: Mapping | None, current: Mapping) -> list[str]:
+    """Why tonight must rebuild in full instead of incrementally, one reason a line; none
+    when the last successful build had the same fingerprint (build_fingerprint). A changed
+    seed (a threshold in trigger_registry), model, macro or dbt version can change history
+    that the incremental models would not revisit, or a table's columns (dbt fails an
+    incremental model whose schema is out of sync); a data directory without a recorded
+    build (a new one, or one built before fingerprints existed) is rebuilt once."""
+    if not previous:
+        return ["no fingerprint of a previous successful build in this data directory"]
+    reasons = []
+    if previous.get("dbt_version") != current["dbt_version"]:
+        reasons.append(f"dbt {previous.get('dbt_version')} -> {current['dbt_version']}")
+    before = previous.get("nodes", {})
+    for unique_id, digest in sorted(current["nodes"].items()):
+        if unique_id not in before:
+            reasons.append(f"new {unique_id}")
+        elif before[unique_id] != digest:
+            reasons.append(f"changed {unique_id}")
+    before_macros = previous.get("macros", {})
+    for package, digest in sorted(current["macros"].items()):
+        if before_macros.get(package) != digest:
+            reasons.append(f"changed macros of package {package}")
+    return reasons
 
 
 def dbt_environment(data: DataDir, engine: str) -> dict[str, str]:

@@ -18,16 +18,28 @@
 
 
 {#
+    True for a trigger model whose condition is not one comparison of its
+    signal with the threshold (it sets `meta: {compares_thresholds: true}`
+    in its config): it evaluates macro trigger_thresholds itself and returns
+    one row per threshold on which the condition holds.
+#}
+{% macro trigger_model_compares_thresholds(node) -%}
+    {{ return(node.config.get('meta', {}).get('compares_thresholds', false) is true) }}
+{%- endmacro %}
+
+
+{#
     Union of every trigger model with its trigger id: account_id, trigger_id,
-    evaluated_on, signal_value, threshold_value. A trigger model whose id is
-    not an enabled row of trigger_registry is left out (the registry is the
-    switch); the singular test
-    assert_every_enabled_trigger_has_a_model_and_vice_versa catches a model
-    without a row and a row without a model.
+    evaluated_on, signal_value (uncast: it is compared with the thresholds
+    as the model computed it, in the type the union resolves to) and
+    threshold_value - null for a signal model (int_trigger_evaluations
+    compares the signal with every threshold), the threshold for a model
+    that compares thresholds itself (trigger_model_compares_thresholds).
 
     Refs are taken at execution time, so dbt must know them at parse time:
-    int_trigger_evaluations carries one `-- depends_on` line per trigger
-    model, which the same singular test checks.
+    int_trigger_signals carries one `-- depends_on` line per trigger model,
+    which the singular test
+    assert_every_enabled_trigger_has_a_model_and_vice_versa checks.
 #}
 {% macro union_trigger_models() -%}
     {%- set nodes = trigger_model_nodes() -%}
@@ -45,8 +57,12 @@
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast('{{ trigger_id_of(node.name) }}' as {{ dbt.type_string() }}) as trigger_id,
         cast(evaluated_on as date) as evaluated_on,
-        cast(signal_value as decimal(18, 4)) as signal_value,
+        signal_value,
+        {%- if trigger_model_compares_thresholds(node) %}
         cast(threshold_value as decimal(18, 4)) as threshold_value
+        {%- else %}
+        cast(null as decimal(18, 4)) as threshold_value
+        {%- endif %}
     from {{ ref(node.name) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor -%}

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,10 +10,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from expansion.settings import AS_OF_DATE_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT
 from orchestration.dbt_invocation import (
+    build_fingerprint,
     dbt_build_args,
     dbt_environment,
     environment,
     manifest_is_stale,
+    rebuild_reasons,
 )
 from orchestration.resources import WarehouseResource
 
@@ -51,14 +54,29 @@ def warehouse_dbt_models(
     # when it starts. Its target folder is the data directory's own, the same every night:
     # dbt reuses the last night's parse there (partial parsing), and the benchmark reads
     # the night's run_results.json from it.
+    # A night is incremental unless the code, a seed or dbt changed since the warehouse's
+    # last successful build: then every incremental model is rebuilt from scratch.
+    fingerprint_file = warehouse.data.build_fingerprint
+    fingerprint = build_fingerprint(json.loads(dbt_project.manifest_path.read_text()))
+    previous = json.loads(fingerprint_file.read_text()) if fingerprint_file.exists() else None
+    reasons = rebuild_reasons(previous, fingerprint)
+    if reasons:
+        shown = reasons[:10] + ([f"... {len(reasons) - 10} more"] if len(reasons) > 10 else [])
+        context.log.info("full rebuild (dbt --full-refresh): " + "; ".join(shown))
     variables = dbt_environment(warehouse.data, warehouse.engine) | {
-        AS_OF_DATE_ENV: warehouse.as_of_date or ""
+        AS_OF_DATE_ENV: warehouse.as_of_date or "",
     }
     with environment(variables):
         invocation = dbt.cli(
-            dbt_build_args(), context=context, target_path=warehouse.data.dbt_target
+            dbt_build_args(full_refresh=bool(reasons)),
+            context=context,
+            target_path=warehouse.data.dbt_target,
         )
     yield from invocation.stream()
+    if not context.is_subset:  # a build of some models only leaves the others as they were
+        written = fingerprint_file.with_name(fingerprint_file.name + ".writing")
+        written.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))
+        written.replace(fingerprint_file)  # whole or not at all
 
 
 defs = dg.Definitions(

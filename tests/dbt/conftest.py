@@ -19,7 +19,8 @@ a ``Warehouses`` helper:
 - ``restore_raw(warehouse, source)``: the raw zone of ``warehouse`` replaced by that
   of ``source`` (the dbt schemas are kept), for the night-by-night builds;
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
-  target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
+  target and log folders and ``--vars {as_of_date: ...}``, models and seeds only
+  (optionally of a copy of the project, with ``--full-refresh``);
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
   before ``day`` when a date column is given) as a multiset;
 - ``create_raw(warehouse, rows)``: a hand-made warehouse - its raw zone laid out as
@@ -50,6 +51,8 @@ from expansion.ingest.zone import EMPTY_FILE, arrow_schema, source_columns, sql_
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+PROJECT_FOLDERS = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
+"""What a copy of the dbt project needs (copy_project)."""
 LOADED_AT = dt.datetime(2026, 7, 1, 2, 0, 0)
 
 MUTATIONS_AFTER_D = [
@@ -161,10 +164,18 @@ class Warehouses:
         shutil.copytree(raw_zone_of(source).root, raw_zone_of(warehouse).root)
 
     def build(
-        self, warehouse: Path, work: Path, as_of: dt.date, select: Sequence[str] = ()
+        self,
+        warehouse: Path,
+        work: Path,
+        as_of: dt.date,
+        select: Sequence[str] = (),
+        project_dir: Path = DBT_PROJECT_DIR,
+        full_refresh: bool = False,
     ) -> None:
         """``dbt build`` (models and seeds, no tests) of ``select`` (default: everything)."""
         selection = ["--select", *select] if select else []
+        if full_refresh:
+            selection.append("--full-refresh")
         with pytest.MonkeyPatch.context() as env:
             env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
             env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
@@ -172,8 +183,8 @@ class Warehouses:
             result = dbtRunner().invoke(
                 [
                     "build",
-                    "--project-dir", str(DBT_PROJECT_DIR),
-                    "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--project-dir", str(project_dir),
+                    "--profiles-dir", str(project_dir),
                     "--target-path", str(work / "target"),
                     "--log-path", str(work / "logs"),
                     "--vars", f"{{as_of_date: '{as_of.isoformat()}'}}",
@@ -219,6 +230,18 @@ class Warehouses:
         finally:
             con.close()
         return Counter(found)
+
+
+def copy_project(root: Path) -> Path:
+    """A copy of the dbt project under ``root`` (for a test that edits a model or a seed);
+    returns its dbt_project folder."""
+    for relative in PROJECT_FOLDERS:
+        shutil.copytree(
+            REPO_ROOT / relative,
+            root / relative,
+            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
+        )
+    return root / "dbt_project"
 
 
 @pytest.fixture(scope="session")

@@ -2,22 +2,21 @@
 
 The dbt project (models, seeds, macros, dbt_project, tests/dbt) is copied to a
 temporary folder; the recipe is applied there - one trigger model
-``trg_api_burst`` (API calls on the day at or above the threshold), one row in
-``seeds/trigger_registry.csv`` and its ``-- depends_on`` line in
-``int_trigger_evaluations`` - and the copy is built (one dbt invocation) on a
-tiny generated company. The new trigger's firings in ``trigger_firings`` must
-be exactly the rising edges of "api_calls >= threshold" with the 30-day
-cooldown, computed here in Python from the raw rows, and the registry
-consistency test must pass. The backtest's threshold sweep picks the new
-trigger up too: its firings at a candidate threshold are the same rising
-edges at that threshold.
+``trg_api_burst`` (its signal: API calls on the day - no threshold, no
+comparison), one row in ``seeds/trigger_registry.csv`` (at_least the threshold)
+and its ``-- depends_on`` line in ``int_trigger_signals`` - and the copy is
+built (one dbt invocation) on a tiny generated company. The new trigger's
+firings in ``trigger_firings`` must be exactly the rising edges of
+"api_calls >= threshold" with the 30-day cooldown, computed here in Python
+from the raw rows, and the registry consistency test must pass. The
+backtest's threshold sweep picks the new trigger up too: its firings at a
+candidate threshold are the same rising edges at that threshold.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,13 +26,12 @@ from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig, generate
 from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
+from tests.dbt.conftest import copy_project
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 COOLDOWN_DAYS = 30
 
 TRIGGER_MODEL = """\
-{#- api_burst: API calls on the day at or above the threshold. -#}
+{#- api_burst: API calls on the day. -#}
 with
 
 usage as (
@@ -42,39 +40,18 @@ usage as (
 
 ),
 
-thresholds as (
-
-    {{ trigger_thresholds('api_burst') }}
-
-),
-
 final as (
 
     select
-        usage.account_id,
-        usage.usage_date as evaluated_on,
-        cast(usage.api_calls as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        account_id,
+        usage_date as evaluated_on,
+        api_calls as signal_value
     from usage
-    cross join thresholds
-    where
-        usage.api_calls >= thresholds.threshold_value
-        and usage.usage_date between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 
 select * from final
 """
-
-
-def _copy_project(root: Path) -> Path:
-    for relative in COPIED:
-        shutil.copytree(
-            REPO_ROOT / relative,
-            root / relative,
-            ignore=shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb"),
-        )
-    return root / "dbt_project"
 
 
 def _add_trigger(root: Path, threshold: int) -> None:
@@ -99,7 +76,7 @@ def _add_trigger(root: Path, threshold: int) -> None:
     )
     with registry.open("a", newline="") as handle:
         csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n").writerow(new_row)
-    union = root / "models/intermediate/triggers/int_trigger_evaluations.sql"
+    union = root / "models/intermediate/triggers/int_trigger_signals.sql"
     text = union.read_text()
     anchor = "-- depends_on: {{ ref('trg_api_growth') }}\n"
     assert anchor in text
@@ -162,7 +139,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         )
     finally:
         con.close()
-    project = _copy_project(root)
+    project = copy_project(root)
     _add_trigger(root, threshold)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))

@@ -6,33 +6,51 @@ was known that night (every raw row dated after the night mutated or deleted,
 MUTATIONS_AFTER_D of tests/dbt/conftest.py):
 
 - night D-2: built from scratch as of D-2 (every incremental model builds in full);
-- nights D-1 and D: the raw tables replaced by that night's data and the same
-  warehouse built as of the night - the incremental models rebuild only from
-  their latest built day minus 3 (macro incremental_output_window).
+- night D-1: the raw tables replaced by that night's data, and the trigger
+  registry changed (api_growth's threshold 0.40 -> 0.25): the night detects it
+  as the nightly job does (orchestration.dbt_invocation.rebuild_reasons on the
+  manifest) and rebuilds with ``--full-refresh``;
+- night D: nothing in the project changed, so the incremental models rebuild
+  only from their latest built day minus 3 (macro incremental_output_window),
+  and the trigger state (int_trigger_current_days) starts from the firings and
+  the day before that window.
 
 A late file, too: the usage and feature usage of a third of the accounts on day
 D-2 arrive only on night D, when D-2 is two days before the latest built day,
 inside the rebuild window.
 
-A second warehouse is built once, from scratch, as of D. Each of the nine
-incremental models must hold exactly the same rows in both (EXCEPT ALL both
-ways, so duplicates count). Only the incremental models and what they read are
-built (``+readiness_gate_daily`` and the power-user trigger's engagement).
+A second warehouse is built once, from scratch, as of D with the changed
+registry. Each incremental model, and the firings read from the trigger state,
+must hold exactly the same rows in both (EXCEPT ALL both ways, so duplicates
+count). Only the incremental models and what they read are built.
+
+The project is a copy (models, seeds, macros, dbt_project, tests/dbt), so the
+registry can change between nights.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig
+from orchestration.dbt_invocation import build_fingerprint, rebuild_reasons
+from tests.dbt.conftest import copy_project
 
 D = dt.date(2026, 11, 21)
 NIGHTS = [D - dt.timedelta(days=2), D - dt.timedelta(days=1), D]
-SELECT = ["+readiness_gate_daily", "+int_trigger_feature_engagement_daily"]
+REGISTRY_CHANGED_ON = NIGHTS[1]
+SELECT = [
+    "+readiness_gate_daily",
+    "+int_trigger_feature_engagement_daily",
+    "+int_trigger_threshold_firings",
+]
 LATE_DAY = D - dt.timedelta(days=2)
 LATE_FILE = [
     f"delete from raw.{table} where usage_date = ?"
@@ -52,35 +70,80 @@ INCREMENTAL_MODELS = {
     "intermediate.int_account_health_daily": "score_date",
     "intermediate.int_readiness_gate_daily": "as_of_date",
     "intermediate.int_trigger_feature_engagement_daily": "usage_date",
+    "intermediate.int_trigger_current_days": "evaluated_on",
 }
+COMPARED = {**INCREMENTAL_MODELS, "intermediate.int_trigger_threshold_firings": "fired_on"}
+
+
+def _change_threshold(root: Path, trigger_id: str, threshold: str) -> None:
+    registry = root / "seeds/trigger_registry.csv"
+    with registry.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["trigger_id"] == trigger_id:
+            row["threshold_value"] = threshold
+    with registry.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _fingerprint(project: Path, work: Path) -> dict:
+    """The project's fingerprint as the night sees it: from a fresh parse's manifest."""
+    result = dbtRunner().invoke(
+        [
+            "parse",
+            "--project-dir", str(project),
+            "--profiles-dir", str(project),
+            "--target-path", str(work / "target"),
+            "--log-path", str(work / "logs"),
+            "--no-partial-parse",
+            "--quiet",
+        ]
+    )  # fmt: skip
+    assert result.success, result.exception
+    return build_fingerprint(json.loads((work / "target" / "manifest.json").read_text()))
 
 
 @pytest.fixture(scope="module")
 def nightly_and_full(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental_equivalence")
+    project = copy_project(root / "project")
     config = GeneratorConfig(accounts=60, days=120, seed=3, end_date=D, defect_rate=0.0)
     raw = warehouses.ingest(root, config)
 
     nightly = warehouses.copy(raw, root / "nightly.duckdb")
+    built_from = None
+    full_rebuilds = {}
     for night in NIGHTS:
+        if night == REGISTRY_CHANGED_ON:
+            _change_threshold(project.parent, "api_growth", "0.2500")
         warehouses.restore_raw(nightly, raw)
         warehouses.mutate_after(nightly, night)
         if night < D:
             late = warehouses.execute(nightly, LATE_FILE, [LATE_DAY])
             assert late > 0, "the late file must hold rows"
-        warehouses.build(nightly, root / "nightly", night, SELECT)
+        work = root / f"nightly_{night.isoformat()}"
+        fingerprint = _fingerprint(project, work)
+        full_rebuilds[night] = rebuild_reasons(built_from, fingerprint)
+        warehouses.build(
+            nightly, work, night, SELECT, project, full_refresh=bool(full_rebuilds[night])
+        )
+        built_from = fingerprint
+    assert full_rebuilds[REGISTRY_CHANGED_ON] == ["changed seed.expansion.trigger_registry"]
+    assert full_rebuilds[D] == [], "an unchanged project must build incrementally"
     # the last night compiled every incremental model's incremental branch
     for relation in INCREMENTAL_MODELS:
         model = relation.split(".")[1]
-        compiled = next((root / "nightly" / "target" / "compiled").rglob(f"{model}.sql"))
+        compiled = next((work / "target" / "compiled").rglob(f"{model}.sql"))
         assert "latest_built_date" in compiled.read_text(), f"{model} was not built incrementally"
 
     full = warehouses.copy(raw, root / "full_build.duckdb")
-    warehouses.build(full, root / "full", D, SELECT)
+    warehouses.build(full, root / "full", D, SELECT, project)
     return nightly, full
 
 
-@pytest.mark.parametrize("relation", list(INCREMENTAL_MODELS))
+@pytest.mark.parametrize("relation", list(COMPARED))
 def test_nightly_incremental_builds_equal_a_full_build(
     nightly_and_full: tuple[Path, Path], relation: str
 ) -> None:
@@ -90,9 +153,12 @@ def test_nightly_incremental_builds_equal_a_full_build(
     con = duckdb.connect(str(full))
     try:
         con.execute("attach ? as nightly (read_only)", [str(nightly)])
-        date_column = INCREMENTAL_MODELS[relation]
+        date_column = COMPARED[relation]
+        # an incremental model must have rows on the nights it built incrementally; the
+        # firings (a few a quarter on 60 accounts) must have some at all
+        since = NIGHTS[0] if relation in INCREMENTAL_MODELS else dt.date(1900, 1, 1)
         rows_on_the_last_nights = con.execute(
-            f"select count(*) from full_build.{relation} where {date_column} >= ?", [NIGHTS[0]]
+            f"select count(*) from full_build.{relation} where {date_column} >= ?", [since]
         ).fetchall()[0][0]
         only_nightly = con.execute(
             f"select * from nightly.{relation} except all select * from full_build.{relation}"

@@ -24,6 +24,7 @@ D = END_DATE - dt.timedelta(days=60)
 
 COMPARED = {
     "intermediate.int_trigger_evaluations": "evaluated_on",
+    "intermediate.int_trigger_current_days": "evaluated_on",
     "marts.trigger_firings": "fired_on",
 }
 

@@ -6,6 +6,7 @@ breach, which quarantines a trigger only on a book of 500+ accounts, is tested h
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -54,6 +55,9 @@ def test_first_refresh_publishes_marts_and_renders_the_overview(company):
     assert "serving database:" in company.first_refresh.stdout
     index = company.data_dir / "site" / "index.html"
     assert "Overview" in index.read_text()
+    # the code and seeds the warehouse was built from, for the next night to compare
+    fingerprint = json.loads((company.data_dir / "build_fingerprint.json").read_text())
+    assert "seed.expansion.trigger_registry" in fingerprint["nodes"]
 
 
 def test_the_first_night_posts_each_alert_once_and_holds_a_quarantined_triggers(company):

@@ -8,10 +8,12 @@ import pytest
 
 from expansion.settings import DataDir
 from orchestration.dbt_invocation import (
+    build_fingerprint,
     dbt_build_args,
     dbt_environment,
     environment,
     manifest_is_stale,
+    rebuild_reasons,
 )
 from orchestration.defs.jobs import landing_fingerprint
 
@@ -239,3 +241,56 @@ def test_a_quarantined_trigger_is_named_and_the_night_still_exits_0(tmp_path):
         "their alerts held until recalibrated (`expansion check` says what to change)"
     ) in lines
     assert lines[-1] == "exit code 0: published"
+
+
+def _manifest(registry_checksum: str = "r1", macro_sql: str = "{% macro m() %}1{% endmacro %}"):
+    return {
+        "metadata": {"dbt_version": "1.11.16"},
+        "nodes": {
+            "seed.expansion.trigger_registry": {
+                "resource_type": "seed",
+                "checksum": {"checksum": registry_checksum},
+                "config": {},
+            },
+            "model.expansion.int_trigger_current_days": {
+                "resource_type": "model",
+                "checksum": {"checksum": "m1"},
+                "config": {"materialized": "incremental"},
+            },
+            "test.expansion.not_null_x": {"resource_type": "test", "checksum": {"checksum": "t1"}},
+        },
+        "macros": {"macro.expansion.m": {"package_name": "expansion", "macro_sql": macro_sql}},
+    }
+
+
+def test_a_night_rebuilds_in_full_only_when_code_seeds_or_dbt_changed():
+    built = build_fingerprint(_manifest())
+    assert rebuild_reasons(built, build_fingerprint(_manifest())) == []
+    assert dbt_build_args(full_refresh=True)[-1] == "--full-refresh"
+    # a threshold changed in the registry seed: its file checksum changes
+    assert rebuild_reasons(built, build_fingerprint(_manifest(registry_checksum="r2"))) == [
+        "changed seed.expansion.trigger_registry"
+    ]
+    assert rebuild_reasons(built, build_fingerprint(_manifest(macro_sql="2"))) == [
+        "changed macros of package expansion"
+    ]
+    # an upgrade: a new model (a new trigger has no history yet), a model's config, dbt itself
+    upgraded = _manifest()
+    upgraded["metadata"]["dbt_version"] = "1.12.0"
+    upgraded["nodes"]["model.expansion.trg_new"] = {
+        "resource_type": "model",
+        "checksum": {"checksum": "n1"},
+        "config": {},
+    }
+    upgraded["nodes"]["model.expansion.int_trigger_current_days"]["config"]["unique_key"] = ["d"]
+    assert rebuild_reasons(built, build_fingerprint(upgraded)) == [
+        "dbt 1.11.16 -> 1.12.0",
+        "changed model.expansion.int_trigger_current_days",
+        "new model.expansion.trg_new",
+    ]
+    # tests do not change tables; a data directory never built (or built before
+    # fingerprints) is rebuilt once
+    assert "test.expansion.not_null_x" not in built["nodes"]
+    assert rebuild_reasons(None, built) == [
+        "no fingerprint of a previous successful build in this data directory"
+    ]

@@ -1,47 +1,32 @@
 {#-
-    One row per account, trigger, threshold and day on which the trigger's
-    condition holds at that threshold (evaluated point in time: the trigger
-    models read only rows dated on or before the day), for the enabled
-    triggers of trigger_registry, up to the as-of date (an event-driven
-    trigger must not fire on a ticket or a CRM change dated after the
-    night): the union of the trigger models (macro union_trigger_models,
-    which finds them in `graph`).
+    One row per account, enabled trigger, threshold and day on which the
+    trigger's condition holds at that threshold, up to the as-of date (an
+    event-driven trigger must not fire on a ticket or a CRM change dated
+    after the night). The one place that applies the registry to the
+    signals of int_trigger_signals:
 
-    Thresholds: each trigger model evaluates the rows of macro
-    trigger_thresholds - the registry's current one over the whole history
-    (is_current_threshold here; trigger_firings and the alerts read only
-    these rows) and the backtest's sweep candidates over the days from
-    shortly before the backtest window through its last day.
+    - the thresholds of macro trigger_thresholds: the registry's current one
+      over the whole history (is_current_threshold; trigger_firings and the
+      alerts read only these rows) and the backtest's sweep candidates over
+      the days from shortly before the backtest window through its last day;
+    - the direction, signal_direction: `at_least` holds when the signal is
+      at or above the threshold, `at_most` when it is at or below it;
+    - a model that compares thresholds itself (meta compares_thresholds)
+      gives its rows per threshold: they are kept on the same days.
 
-    A table, rebuilt whole each night: the trigger models are windowed views
-    over the history, so a date filter here would not make a night cheaper,
-    and a changed threshold in trigger_registry must re-evaluate history for
-    the backtest (measured: an incremental version was no faster).
-
-    dbt must know a model's refs when it parses the project, before `graph`
-    exists, so each trigger model has one `depends_on` line below. The
-    singular test assert_every_enabled_trigger_has_a_model_and_vice_versa
-    fails when a line, a model or a registry row is missing.
+    A day without a signal row is a day the condition does not hold.
+    A table, rebuilt whole each night: a changed threshold in trigger_registry
+    must re-evaluate history for the backtest.
 -#}
 {{ config(materialized='table') }}
 
--- depends_on: {{ ref('trg_api_growth') }}
--- depends_on: {{ ref('trg_champion_promoted') }}
--- depends_on: {{ ref('trg_compliance_ask') }}
--- depends_on: {{ ref('trg_contract_milestone') }}
--- depends_on: {{ ref('trg_feature_exploration') }}
--- depends_on: {{ ref('trg_gated_module_request') }}
--- depends_on: {{ ref('trg_headcount_growth') }}
--- depends_on: {{ ref('trg_integration_depth') }}
--- depends_on: {{ ref('trg_multi_team_adoption') }}
--- depends_on: {{ ref('trg_new_department_adoption') }}
--- depends_on: {{ ref('trg_power_user_emergence') }}
--- depends_on: {{ ref('trg_qbr_unmet_need') }}
--- depends_on: {{ ref('trg_seat_saturation') }}
--- depends_on: {{ ref('trg_sustained_usage_ceiling') }}
--- depends_on: {{ ref('trg_usage_ceiling') }}
-
 with
+
+signals as (
+
+    select * from {{ ref('int_trigger_signals') }}
+
+),
 
 registry as (
 
@@ -49,9 +34,9 @@ registry as (
 
 ),
 
-evaluations as (
+thresholds as (
 
-    {{ union_trigger_models() }}
+    {{ trigger_thresholds() }}
 
 ),
 
@@ -64,20 +49,35 @@ as_of as (
 final as (
 
     select
-        evaluations.account_id,
-        evaluations.trigger_id,
-        evaluations.evaluated_on,
-        evaluations.signal_value,
-        evaluations.threshold_value,
-        evaluations.threshold_value = cast(registry.threshold_value as decimal(18, 4))
-            as is_current_threshold
-    from evaluations
+        signals.account_id,
+        signals.trigger_id,
+        signals.evaluated_on,
+        cast(signals.signal_value as decimal(18, 4)) as signal_value,
+        thresholds.threshold_value,
+        thresholds.is_current_threshold
+    from signals
     inner join registry
-        on evaluations.trigger_id = registry.trigger_id
+        on signals.trigger_id = registry.trigger_id
+    inner join thresholds
+        on signals.trigger_id = thresholds.trigger_id
     cross join as_of
     where
         registry.is_enabled
-        and evaluations.evaluated_on <= as_of.as_of_date
+        and signals.evaluated_on <= as_of.as_of_date
+        and signals.evaluated_on between thresholds.evaluated_from and thresholds.evaluated_through
+        and (
+            (
+                signals.threshold_value is null
+                and registry.signal_direction = 'at_least'
+                and signals.signal_value >= thresholds.threshold_value
+            )
+            or (
+                signals.threshold_value is null
+                and registry.signal_direction = 'at_most'
+                and signals.signal_value <= thresholds.threshold_value
+            )
+            or signals.threshold_value = thresholds.threshold_value
+        )
 
 )
 

@@ -1,37 +1,32 @@
 {#-
-    One row per trigger firing at each evaluated threshold (the registry's
-    current one and the backtest's sweep candidates, int_trigger_evaluations):
-    the first day of a run of consecutive evaluation days (a rising edge)
-    that lands at least cooldown_days after the previous *firing* of the
-    same trigger, at the same threshold, on the same account. trigger_firings
-    keeps the current threshold's; trigger_threshold_sweep counts them all.
+    One row per trigger firing at each evaluated threshold: the registry's
+    current one (the firings of int_trigger_current_days, which carries the
+    trigger state from night to night) and the backtest's sweep candidates
+    (int_trigger_evaluations). trigger_firings keeps the current threshold's;
+    trigger_threshold_sweep counts them all.
 
-    Rising edges: a day whose previous evaluation day (at the same
-    threshold) is not the day before - the first day of a run.
-
-    Cooldown, set-based: "fire unless the previous firing is less than
-    cooldown_days ago" is a greedy chain (an edge suppressed by the cooldown
-    does not start a cooldown of its own), so it cannot be read off the
-    previous edge. Each edge points to the next edge at least cooldown_days
-    later (`next_edge`); the firings are exactly the chain root,
-    next_edge(root), next_edge(next_edge(root)), ... where the root is the
-    account's first edge for the trigger. Membership in the chain is decided
-    by binary lifting: jump tables next_edge^(2^k) for k = 0..max_jump_level
-    (each one self-join of the edges), then for each edge start at the root
-    and take every jump that does not overshoot the edge; the edge is a
-    firing when that walk lands on it. Every step is a join over edges (a
-    few per account and trigger), no recursion. Covers chains of up to
-    2^(max_jump_level + 1) - 1 firings per account and trigger (2,047), far
-    beyond any history.
+    A candidate's firings are computed here, whole, each night: the first
+    day of a run of consecutive evaluation days (a rising edge) that lands
+    at least cooldown_days after the previous firing of the same trigger, at
+    the same threshold, on the same account (macro greedy_cooldown_ctes).
+    A candidate is evaluated over a window of fixed length that moves with
+    the as-of date (macro trigger_thresholds), so its chain starts afresh
+    each night and costs the window, not the history.
 -#}
 {{ config(materialized='table') }}
-{%- set max_jump_level = 10 %}
 
 with
+
+current_days as (
+
+    select * from {{ ref('int_trigger_current_days') }}
+
+),
 
 evaluations as (
 
     select * from {{ ref('int_trigger_evaluations') }}
+    where not is_current_threshold
 
 ),
 
@@ -55,7 +50,6 @@ numbered_days as (
         evaluated_on,
         signal_value,
         threshold_value,
-        is_current_threshold,
         {{ day_number('evaluated_on') }} as day_number  -- noqa: LT05
     from evaluations
 
@@ -69,7 +63,6 @@ previous_days as (
         evaluated_on,
         signal_value,
         threshold_value,
-        is_current_threshold,
         day_number,
         lag(day_number) over (
             partition by account_id, trigger_id, threshold_value order by day_number
@@ -87,7 +80,6 @@ edges as (
         previous_days.day_number as edge_day,
         previous_days.signal_value,
         previous_days.threshold_value,
-        previous_days.is_current_threshold,
         coalesce(registry.cooldown_days, alert_policy.default_cooldown_days) as cooldown_days
     from previous_days
     inner join registry
@@ -99,115 +91,17 @@ edges as (
 
 ),
 
-jumps_0 as (
+{{ greedy_cooldown_ctes('edges') }}
+
+candidate_firings as (
 
     select
         edges.account_id,
         edges.trigger_id,
+        edges.edge_on as fired_on,
+        edges.signal_value,
         edges.threshold_value,
-        edges.edge_day,
-        min(later.edge_day) as jump_0
-    from edges
-    left join edges as later
-        on
-            edges.account_id = later.account_id
-            and edges.trigger_id = later.trigger_id
-            and edges.threshold_value = later.threshold_value
-            and later.edge_day >= edges.edge_day + edges.cooldown_days
-    group by
-        edges.account_id,
-        edges.trigger_id,
-        edges.threshold_value,
-        edges.edge_day
-
-),
-
--- noqa: disable=LT02
-{%- for level in range(1, max_jump_level + 1) %}
-
-jumps_{{ level }} as (
-
-    select
-        jumps_{{ level - 1 }}.*,
-        further.jump_{{ level - 1 }} as jump_{{ level }}
-    from jumps_{{ level - 1 }}
-    left join jumps_{{ level - 1 }} as further
-        on
-            jumps_{{ level - 1 }}.account_id = further.account_id
-            and jumps_{{ level - 1 }}.trigger_id = further.trigger_id
-            and jumps_{{ level - 1 }}.threshold_value = further.threshold_value
-            and jumps_{{ level - 1 }}.jump_{{ level - 1 }} = further.edge_day
-
-),
-{%- endfor %}
-
-roots as (
-
-    select
-        account_id,
-        trigger_id,
-        threshold_value,
-        min(edge_day) as root_day
-    from edges
-    group by
-        account_id,
-        trigger_id,
-        threshold_value
-
-),
-
-walk_{{ max_jump_level + 1 }} as (
-
-    select
-        edges.account_id,
-        edges.trigger_id,
-        edges.threshold_value,
-        edges.edge_day,
-        roots.root_day as walk_day
-    from edges
-    inner join roots
-        on
-            edges.account_id = roots.account_id
-            and edges.trigger_id = roots.trigger_id
-            and edges.threshold_value = roots.threshold_value
-
-),
-
-{%- for level in range(max_jump_level, -1, -1) %}
-
-walk_{{ level }} as (
-
-    select
-        walk_{{ level + 1 }}.account_id,
-        walk_{{ level + 1 }}.trigger_id,
-        walk_{{ level + 1 }}.threshold_value,
-        walk_{{ level + 1 }}.edge_day,
-        case
-            when jump_table.jump_{{ level }} <= walk_{{ level + 1 }}.edge_day
-                then jump_table.jump_{{ level }}
-            else walk_{{ level + 1 }}.walk_day
-        end as walk_day
-    from walk_{{ level + 1 }}
-    inner join jumps_{{ max_jump_level }} as jump_table
-        on
-            walk_{{ level + 1 }}.account_id = jump_table.account_id
-            and walk_{{ level + 1 }}.trigger_id = jump_table.trigger_id
-            and walk_{{ level + 1 }}.threshold_value = jump_table.threshold_value
-            and walk_{{ level + 1 }}.walk_day = jump_table.edge_day
-
-),
-{%- endfor %}
-
--- noqa: enable=LT02
-final as (
-
-    select
-        cast(edges.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(edges.trigger_id as {{ dbt.type_string() }}) as trigger_id,
-        cast(edges.edge_on as date) as fired_on,
-        cast(edges.signal_value as decimal(18, 4)) as signal_value,
-        cast(edges.threshold_value as decimal(18, 4)) as threshold_value,
-        edges.is_current_threshold
+        false as is_current_threshold
     from edges
     inner join walk_0
         on
@@ -216,6 +110,43 @@ final as (
             and edges.threshold_value = walk_0.threshold_value
             and edges.edge_day = walk_0.edge_day
     where walk_0.walk_day = walk_0.edge_day
+
+),
+
+current_firings as (
+
+    select
+        account_id,
+        trigger_id,
+        evaluated_on as fired_on,
+        signal_value,
+        threshold_value,
+        true as is_current_threshold
+    from current_days
+    where is_firing
+
+),
+
+firings as (
+
+    select * from current_firings
+
+    union all
+
+    select * from candidate_firings
+
+),
+
+final as (
+
+    select
+        cast(account_id as {{ dbt.type_string() }}) as account_id,
+        cast(trigger_id as {{ dbt.type_string() }}) as trigger_id,
+        cast(fired_on as date) as fired_on,
+        cast(signal_value as decimal(18, 4)) as signal_value,
+        cast(threshold_value as decimal(18, 4)) as threshold_value,
+        is_current_threshold
+    from firings
 
 )
 

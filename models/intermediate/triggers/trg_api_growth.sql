@@ -12,8 +12,8 @@
     not a base), each month needs reported usage on more than half of its
     days (a month mostly dark is no base for a growth rate), and the earlier
     month must average at least one API call a day.
-    One row per account, threshold
-    (trigger_thresholds) and day where the condition holds.
+    One row per account and day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = 30 * trigger_setting('api_growth', 'window_value', 1) %}
 
@@ -22,12 +22,6 @@ with
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('api_growth') }}
 
 ),
 
@@ -91,14 +85,8 @@ final as (
     select
         growth.account_id,
         growth.usage_date as evaluated_on,
-        cast(growth.api_call_growth as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        growth.api_call_growth as signal_value
     from growth
-    cross join thresholds
-    where
-        growth.api_call_growth >= thresholds.threshold_value
-        and growth.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -3,8 +3,8 @@
     change) whose title contains one of the registry's match_terms
     (VP-or-above keywords) while the previous row's title did not. Evaluated
     on the new row's valid_from. The signal is the number of such promotions
-    that day. One row per account, threshold
-    (trigger_thresholds) and day with a promotion.
+    that day. One row per account and day with a promotion (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set term_pattern = dbt.concat(["'%'", "match_terms.term", "'%'"]) %}
 
@@ -13,12 +13,6 @@ with
 contacts as (
 
     select * from {{ ref('stg_crm__contacts') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('champion_promoted') }}
 
 ),
 
@@ -99,14 +93,8 @@ final as (
     select
         promotions.account_id,
         promotions.valid_from_date as evaluated_on,
-        cast(promotions.promotions as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        promotions.promotions as signal_value
     from promotions
-    cross join thresholds
-    where
-        promotions.promotions >= thresholds.threshold_value
-        and promotions.valid_from_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -2,20 +2,14 @@
     compliance_ask: tickets created on the day carrying one of the
     registry's match_terms as a tag (saml, scim, audit_log, dedicated_env;
     matched whole on int_event_tags, whatever the case) reach the threshold. The signal is the number of such tickets that day.
-    One row per account, threshold
-    (trigger_thresholds) and day with such tickets.
+    One row per account and day with such tickets (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 with
 
 event_tags as (
 
     select * from {{ ref('int_event_tags') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('compliance_ask') }}
 
 ),
 
@@ -58,14 +52,8 @@ final as (
     select
         daily.account_id,
         daily.created_date as evaluated_on,
-        cast(daily.compliance_tickets as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        daily.compliance_tickets as signal_value
     from daily
-    cross join thresholds
-    where
-        daily.compliance_tickets >= thresholds.threshold_value
-        and daily.created_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -8,7 +8,11 @@
     threshold (registry signal_direction = at_most).
     One row per account, threshold
     (trigger_thresholds) and scored day where the condition holds.
+    It compares thresholds itself (meta compares_thresholds): its
+    condition is not one comparison of the signal with the threshold.
 -#}
+{{ config(meta={'compares_thresholds': true}) }}
+
 with
 
 health as (

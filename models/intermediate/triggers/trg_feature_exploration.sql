@@ -4,8 +4,8 @@
     used in the last window_value days reach the threshold.
     Gated use by non-owners is rare, so each such use is joined to the usage
     days it counts for (at most window_value of them) - no window over the
-    full feature history. One row per account, threshold
-    (trigger_thresholds) and usage day where it holds.
+    full feature history. One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('feature_exploration', 'window_value', 14) %}
 
@@ -32,12 +32,6 @@ owned_lines as (
 products as (
 
     select * from {{ ref('stg_billing__products') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('feature_exploration') }}
 
 ),
 
@@ -118,14 +112,8 @@ final as (
     select
         features_in_window.account_id,
         features_in_window.usage_date as evaluated_on,
-        cast(features_in_window.gated_features_used as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        features_in_window.gated_features_used as signal_value
     from features_in_window
-    cross join thresholds
-    where
-        features_in_window.gated_features_used >= thresholds.threshold_value
-        and features_in_window.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -6,8 +6,8 @@
     the case) - in the last window_value days reach the
     threshold. Requests are joined to the usage days they count for (at most
     window_value each). The signal is the most requests for one product.
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('gated_module_request', 'window_value', 180) %}
 
@@ -34,12 +34,6 @@ owned_lines as (
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('gated_module_request') }}
 
 ),
 
@@ -142,14 +136,8 @@ final as (
     select
         most_requested.account_id,
         most_requested.usage_date as evaluated_on,
-        cast(most_requested.request_count as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        most_requested.request_count as signal_value
     from most_requested
-    cross join thresholds
-    where
-        most_requested.request_count >= thresholds.threshold_value
-        and most_requested.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -10,7 +10,11 @@
     run. The first snapshot with a 12-month comparison is no crossing.
     One row per account, threshold
     (trigger_thresholds) and usage day where the condition holds.
+    It compares thresholds itself (meta compares_thresholds): its
+    condition is not one comparison of the signal with the threshold.
 -#}
+{{ config(meta={'compares_thresholds': true}) }}
+
 {%- set window_months = trigger_setting('headcount_growth', 'window_value', 12) %}
 {%- set recent_days = trigger_setting('headcount_growth', 'cooldown_days', 30) %}
 

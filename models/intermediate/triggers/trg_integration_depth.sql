@@ -2,8 +2,8 @@
     integration_depth: integrations connected today minus the fewest
     connected on any usage day of the last window_value days reaches the
     threshold (3+ new integrations in 30 days).
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('integration_depth', 'window_value', 30) %}
 
@@ -12,12 +12,6 @@ with
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('integration_depth') }}
 
 ),
 
@@ -42,16 +36,8 @@ final as (
     select
         windowed.account_id,
         windowed.usage_date as evaluated_on,
-        cast(
-            windowed.integrations_connected - windowed.fewest_in_window as decimal(18, 4)
-        ) as signal_value,
-        thresholds.threshold_value
+        windowed.integrations_connected - windowed.fewest_in_window as signal_value
     from windowed
-    cross join thresholds
-    where
-        windowed.integrations_connected - windowed.fewest_in_window >= thresholds.threshold_value
-        and windowed.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

@@ -1,8 +1,8 @@
 {#-
     multi_team_adoption: distinct email domains among the users created on or
     before the day reach the threshold (2 = users from a second domain).
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 with
 
@@ -15,12 +15,6 @@ users as (
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('multi_team_adoption') }}
 
 ),
 
@@ -81,8 +75,7 @@ final as (
     select
         usage.account_id,
         usage.usage_date as evaluated_on,
-        cast(domain_step_ranges.domains_to_date as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        domain_step_ranges.domains_to_date as signal_value
     from usage
     inner join domain_step_ranges
         on
@@ -92,11 +85,6 @@ final as (
                 domain_step_ranges.next_step_on is null
                 or usage.usage_date < domain_step_ranges.next_step_on
             )
-    cross join thresholds
-    where
-        domain_step_ranges.domains_to_date >= thresholds.threshold_value
-        and usage.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

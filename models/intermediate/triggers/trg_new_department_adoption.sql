@@ -3,8 +3,8 @@
     whose department had no user before the window (its first user was
     created inside the window), at an account that already had users before
     the window, reach the threshold.
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('new_department_adoption', 'window_value', 30) %}
 
@@ -19,12 +19,6 @@ users as (
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('new_department_adoption') }}
 
 ),
 
@@ -80,14 +74,8 @@ final as (
     select
         new_department_users_in_window.account_id,
         new_department_users_in_window.usage_date as evaluated_on,
-        cast(new_department_users_in_window.new_department_users as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        new_department_users_in_window.new_department_users as signal_value
     from new_department_users_in_window
-    cross join thresholds
-    where
-        new_department_users_in_window.new_department_users >= thresholds.threshold_value
-        and new_department_users_in_window.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

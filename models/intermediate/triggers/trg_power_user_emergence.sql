@@ -15,8 +15,8 @@
 
     Evaluated on the new user's active days; the signal is the highest
     multiple among the account's new users that day.
-    One row per account, threshold
-    (trigger_thresholds) and day where the condition holds.
+    One row per account and day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('power_user_emergence', 'window_value', 30) %}
 
@@ -37,12 +37,6 @@ user_feature_usage as (
 account_engagement as (
 
     select * from {{ ref('int_trigger_feature_engagement_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('power_user_emergence') }}
 
 ),
 
@@ -147,14 +141,8 @@ final as (
     select
         multiples.account_id,
         multiples.usage_date as evaluated_on,
-        cast(multiples.engagement_multiple as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        multiples.engagement_multiple as signal_value
     from multiples
-    cross join thresholds
-    where
-        multiples.engagement_multiple >= thresholds.threshold_value
-        and multiples.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

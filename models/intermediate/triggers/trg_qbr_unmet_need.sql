@@ -3,8 +3,8 @@
     (match_terms: unmet_need; matched whole on int_event_tags, whatever the
     case) for a product the account does not own that
     day reach the threshold. The signal is the number of such tags that day.
-    One row per account, threshold
-    (trigger_thresholds) and day with such a QBR.
+    One row per account and day with such a QBR (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 
 with
@@ -24,12 +24,6 @@ products as (
 owned_lines as (
 
     select * from {{ ref('int_trigger_owned_lines') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('qbr_unmet_need') }}
 
 ),
 
@@ -109,14 +103,8 @@ final as (
     select
         daily.account_id,
         daily.occurred_date as evaluated_on,
-        cast(daily.unmet_needs as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        daily.unmet_needs as signal_value
     from daily
-    cross join thresholds
-    where
-        daily.unmet_needs >= thresholds.threshold_value
-        and daily.occurred_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

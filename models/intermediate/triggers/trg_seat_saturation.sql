@@ -2,8 +2,8 @@
     seat_saturation: weekly active users at or above the threshold share of
     paid seats on every one of the last window_value days (a usage row on
     each of them). The signal is the lowest ratio over those days.
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
+    One row per account and usage day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('seat_saturation', 'window_value', 14) %}
 
@@ -12,12 +12,6 @@ with
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('seat_saturation') }}
 
 ),
 
@@ -46,15 +40,9 @@ final as (
     select
         windowed.account_id,
         windowed.usage_date as evaluated_on,
-        cast(windowed.lowest_ratio_in_window as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        windowed.lowest_ratio_in_window as signal_value
     from windowed
-    cross join thresholds
-    where
-        windowed.seated_days_in_window = {{ window_days }}
-        and windowed.lowest_ratio_in_window >= thresholds.threshold_value
-        and windowed.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
+    where windowed.seated_days_in_window = {{ window_days }}
 
 )
 

@@ -8,8 +8,8 @@
     ratios. The condition holds from the first day of the month after the
     second such month, every day of that month, and on into the next while
     the months keep qualifying - it does not restart each month.
-    One row per account, threshold (trigger_thresholds) and day where the
-    condition holds.
+    One row per account and day (the signal;
+    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_months = trigger_setting('sustained_usage_ceiling', 'window_value', 2) %}
 
@@ -18,12 +18,6 @@ with
 usage as (
 
     select * from {{ ref('int_product_usage_account_daily') }}
-
-),
-
-thresholds as (
-
-    {{ trigger_thresholds('sustained_usage_ceiling') }}
 
 ),
 
@@ -93,14 +87,8 @@ final as (
     select
         day_ratios.account_id,
         day_ratios.usage_date as evaluated_on,
-        cast(day_ratios.lowest_month_ratio as decimal(18, 4)) as signal_value,
-        thresholds.threshold_value
+        day_ratios.lowest_month_ratio as signal_value
     from day_ratios
-    cross join thresholds
-    where
-        day_ratios.lowest_month_ratio >= thresholds.threshold_value
-        and day_ratios.usage_date
-        between thresholds.evaluated_from and thresholds.evaluated_through
 
 )
 

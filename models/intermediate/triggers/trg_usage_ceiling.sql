@@ -18,7 +18,11 @@
     whatever the threshold; qualifying and reaching are decided per
     threshold. One row per account, threshold (trigger_thresholds) and
     day where the condition holds.
+    It compares thresholds itself (meta compares_thresholds): its
+    condition is not one comparison of the signal with the threshold.
 -#}
+{{ config(meta={'compares_thresholds': true}) }}
+
 {%- set recent_days = trigger_setting('usage_ceiling', 'cooldown_days', 30) %}
 
 with

@@ -1,15 +1,15 @@
 {#-
     The trigger library is consistent: every enabled row of trigger_registry
     has a model trg_<trigger_id> in models/intermediate/triggers, every such
-    model has a registry row, and int_trigger_evaluations declares a
+    model has a registry row, and int_trigger_signals declares a
     `-- depends_on` line for every trigger model (else dbt could not take its
     ref). One row per problem.
 -#}
--- depends_on: {{ ref('int_trigger_evaluations') }}
+-- depends_on: {{ ref('int_trigger_signals') }}
 {%- set model_ids = [] -%}
 {%- set missing_dependencies = [] -%}
 {%- if execute -%}
-    {%- set evaluations = graph.nodes.values() | selectattr('name', 'equalto', 'int_trigger_evaluations') | first -%}
+    {%- set evaluations = graph.nodes.values() | selectattr('name', 'equalto', 'int_trigger_signals') | first -%}
     {%- for node in trigger_model_nodes() -%}
         {%- do model_ids.append(trigger_id_of(node.name)) -%}
         {%- if node.unique_id not in evaluations.depends_on.nodes -%}
@@ -66,7 +66,7 @@ problems as (
 
     select
         '{{ trigger_id }}' as trigger_id,
-        'int_trigger_evaluations lacks the line -- depends_on: {{ "{{" }} ref(''trg_{{ trigger_id }}'') {{ "}}" }}' as problem
+        'int_trigger_signals lacks the line -- depends_on: {{ "{{" }} ref(''trg_{{ trigger_id }}'') {{ "}}" }}' as problem
     {%- endfor %}
 
 )
