@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from expansion.contract import SOURCES
+from expansion.contract import SOURCES, SQL_TYPES
 
 REJECTS_DDL = """
 create table if not exists raw._rejects (
@@ -52,5 +52,10 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     for source in SOURCES:
         con.execute(source.raw_table_ddl())
+        for column in source.columns:  # a column the contract gained since the table was made
+            con.execute(
+                f"alter table {source.raw_table} add column if not exists "
+                f"{column.name} {SQL_TYPES[column.type]}"
+            )
     con.execute(REJECTS_DDL)
     con.execute(LEDGER_DDL)
