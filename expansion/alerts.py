@@ -237,6 +237,13 @@ def queue_alerts(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
             and not ({OUTBOX_TABLE}.status = 'failed' and states.status = 'pending')
         """
     )
+    con.execute(
+        f"""
+        update {OUTBOX_TABLE} set persona = briefs.persona, talk_track_text = briefs.talk_track_text
+        from {BRIEFS_TABLE} as briefs
+        where {OUTBOX_TABLE}.dedupe_key = briefs.dedupe_key and {OUTBOX_TABLE}.status != 'sent'
+        """
+    )  # an unsent alert says what today's data says (and one queued before talk tracks gets one)
     con.execute("drop table _alert_states")
     return con.execute(f"select count(*) from {OUTBOX_TABLE}").fetchone()[0] - before
 

@@ -227,3 +227,14 @@ def test_an_outbox_from_before_the_talk_tracks_gains_their_columns(warehouse):
     assert warehouse.execute(
         "select persona, talk_track_text from alerts.outbox where dedupe_key = 'k-acme-seat'"
     ).fetchone() == ("buyer", "Hi Ana, 91% of your paid seats were active for 14 days.")
+
+
+def test_an_unsent_alert_queued_without_a_talk_track_gets_it_the_next_night(warehouse):
+    queue_alerts(warehouse, NIGHT)
+    warehouse.execute("update alerts.outbox set persona = null, talk_track_text = null")
+
+    queue_alerts(warehouse, NIGHT)
+
+    assert warehouse.execute(
+        "select talk_track_text from alerts.outbox where dedupe_key = 'k-bolt-usage'"
+    ).fetchone() == ("Hi Bo, you are at 84% of a plan limit.",)
