@@ -26,6 +26,18 @@ def test_raw_schema_has_every_source_the_rejects_and_the_ledger(con):
     assert tables == {s.name for s in SOURCES} | {"_rejects", "_load_ledger"}
 
 
+def test_a_raw_table_made_before_a_contract_column_gains_it(con, landing, write_accounts):
+    con.execute("alter table raw.accounts drop column is_expansion_outreach_opted_out")
+
+    ensure_raw_schema(con)  # the next night's ingest
+    write_accounts("acc_1")  # a file without the optional column: not opted out
+    ingest_source(con, landing, ACCOUNTS)
+
+    assert con.execute(
+        "select account_id, is_expansion_outreach_opted_out from raw.accounts"
+    ).fetchall() == [("acc_1", None)]
+
+
 def test_raw_table_carries_typed_values_and_lineage(con, landing, write_accounts):
     write_accounts("acc_1")
     ingest_source(con, landing, ACCOUNTS)
