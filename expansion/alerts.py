@@ -2,7 +2,9 @@
 
 dbt decides *which* alerts are due (``marts.alert_candidates``: firings on
 gate-passing, unsuppressed accounts, each with a stable ``dedupe_key``, and
-whether the trigger is quarantined by a calibration breach). This module keeps
+whether the trigger is quarantined by a calibration breach) and what the owner
+says (``marts.alert_briefs``: the talk track filled in for the account's
+primary contact, and the outreach holds in force on the account). This module keeps
 the outbox, ``alerts.outbox`` in the warehouse, which is the only state that
 must survive from one night to the next:
 
@@ -11,7 +13,10 @@ must survive from one night to the next:
   quarantined trigger as ``held_quarantined``, never sent; on a later night a
   held alert that is still a candidate and whose trigger is no longer
   quarantined becomes ``pending`` (and a pending one whose trigger became
-  quarantined is held);
+  quarantined is held); an alert of an account under an outreach hold (an open
+  problem, gone quiet, no contact for 60 days, our quarter's last days, an
+  opt-out) is queued as ``held_outreach`` with the reasons, and released the
+  same way once no hold is in force;
 - :func:`deliver_pending` posts every queued alert that was not delivered yet to
   a Slack-compatible incoming webhook, retrying transient failures (network
   errors, HTTP 429 and 5xx) with exponential backoff, and records the status
@@ -38,8 +43,11 @@ import duckdb
 WEBHOOK_URL_ENV = "EXPANSION_ALERT_WEBHOOK_URL"
 OUTBOX_TABLE = "alerts.outbox"
 CANDIDATES_TABLE = "marts.alert_candidates"
+BRIEFS_TABLE = "marts.alert_briefs"
 HELD = "held_quarantined"
 """The status of an alert whose trigger is quarantined: kept, not sent."""
+HELD_OUTREACH = "held_outreach"
+"""The status of an alert whose account is under an outreach hold: kept, not sent."""
 DELIVERABLE = ("pending", "failed")
 
 OUTBOX_DDL = f"""
@@ -67,6 +75,14 @@ create table if not exists {OUTBOX_TABLE} (
 )
 """
 
+OUTBOX_ADDED_COLUMNS = (
+    ("persona", "varchar"),
+    ("talk_track_text", "varchar"),
+    ("hold_reasons", "varchar"),
+)
+"""Columns added to the outbox after its first version: ``ensure_outbox`` adds them to an
+outbox created before them (the rows queued then keep nulls)."""
+
 _ALERT_COLUMNS = (
     "dedupe_key",
     "account_id",
@@ -81,6 +97,8 @@ _ALERT_COLUMNS = (
     "talk_track_id",
     "owner",
     "due_date",
+    "persona",
+    "talk_track_text",
 )
 
 
@@ -99,6 +117,8 @@ class Alert:
     talk_track_id: str | None
     owner: str
     due_date: dt.date
+    persona: str | None = None
+    talk_track_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,8 @@ class DeliveryReport:
     pending: int
     held: int = 0
     """Alerts held in the outbox because their trigger is quarantined."""
+    held_outreach: int = 0
+    """Alerts held in the outbox because their account is under an outreach hold."""
 
 
 class TransientDeliveryError(Exception):
@@ -130,8 +152,13 @@ def slack_message(alert: Alert) -> dict[str, str]:
             f"*{alert.account_name or alert.account_id}* ({alert.segment}, {arr}) — "
             f"trigger `{alert.trigger_id}` fired on {alert.fired_on:%Y-%m-%d}: "
             f"signal {alert.signal_value} vs threshold {alert.threshold_value}.\n"
-            f"Next: {alert.recommended_action} (talk track `{alert.talk_track_id}`). "
+            f"Next: {alert.recommended_action}. "
             f"Owner: {alert.owner}. First outreach by {alert.due_date:%Y-%m-%d}."
+            + (
+                f"\nTalk track ({alert.persona}): {alert.talk_track_text}"
+                if alert.talk_track_text
+                else ""
+            )
         )
     }
 
@@ -156,41 +183,68 @@ def http_post(url: str, body: bytes, timeout: float = 10.0) -> None:
 def ensure_outbox(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists alerts")
     con.execute(OUTBOX_DDL)
+    for name, sql_type in OUTBOX_ADDED_COLUMNS:
+        con.execute(f"alter table {OUTBOX_TABLE} add column if not exists {name} {sql_type}")
 
 
 def queue_alerts(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> int:
-    """Add candidates not yet in the outbox - held when their trigger is quarantined - and
-    hold or release the unsent ones as their trigger's quarantine changed; returns how many
-    were added."""
+    """Add candidates not yet in the outbox - held when their trigger is quarantined or their
+    account is under an outreach hold - and hold or release the unsent ones as their
+    trigger's quarantine and their account's holds changed; returns how many were added."""
     ensure_outbox(con)
     columns = ", ".join(_ALERT_COLUMNS)
+    candidate_columns = ", ".join(
+        f"briefs.{c}" if c in ("persona", "talk_track_text") else f"candidates.{c}"
+        for c in _ALERT_COLUMNS
+    )
+    con.execute(
+        f"""
+        create or replace temp table _alert_states as
+        select
+            candidates.dedupe_key,
+            case
+                when candidates.is_quarantined then '{HELD}'
+                when coalesce(briefs.is_held, false) then '{HELD_OUTREACH}'
+                else 'pending'
+            end as status,
+            briefs.hold_reasons
+        from {CANDIDATES_TABLE} as candidates
+        left join {BRIEFS_TABLE} as briefs on candidates.dedupe_key = briefs.dedupe_key
+        """
+    )
     before = con.execute(f"select count(*) from {OUTBOX_TABLE}").fetchone()[0]
     con.execute(
         f"""
         insert into {OUTBOX_TABLE}
-            (alert_id, {columns}, status, attempts, queued_at)
+            (alert_id, {columns}, hold_reasons, status, attempts, queued_at)
         select
-            'alert_' || left(dedupe_key, 16), {columns},
-            case when is_quarantined then '{HELD}' else 'pending' end, 0, ?
-        from {CANDIDATES_TABLE}
-        where dedupe_key not in (select dedupe_key from {OUTBOX_TABLE})
+            'alert_' || left(candidates.dedupe_key, 16), {candidate_columns},
+            states.hold_reasons, states.status, 0, ?
+        from {CANDIDATES_TABLE} as candidates
+        left join {BRIEFS_TABLE} as briefs on candidates.dedupe_key = briefs.dedupe_key
+        inner join _alert_states as states on candidates.dedupe_key = states.dedupe_key
+        where candidates.dedupe_key not in (select dedupe_key from {OUTBOX_TABLE})
         """,
         [now],
     )
     con.execute(
         f"""
-        update {OUTBOX_TABLE} set status = '{HELD}'
-        where status in {DELIVERABLE}
-            and dedupe_key in (select dedupe_key from {CANDIDATES_TABLE} where is_quarantined)
+        update {OUTBOX_TABLE} set status = states.status, hold_reasons = states.hold_reasons
+        from _alert_states as states
+        where {OUTBOX_TABLE}.dedupe_key = states.dedupe_key
+            and {OUTBOX_TABLE}.status in {(*DELIVERABLE, HELD, HELD_OUTREACH)}
+            and {OUTBOX_TABLE}.status != states.status
+            and not ({OUTBOX_TABLE}.status = 'failed' and states.status = 'pending')
         """
     )
     con.execute(
         f"""
-        update {OUTBOX_TABLE} set status = 'pending'
-        where status = '{HELD}'
-            and dedupe_key in (select dedupe_key from {CANDIDATES_TABLE} where not is_quarantined)
+        update {OUTBOX_TABLE} set persona = briefs.persona, talk_track_text = briefs.talk_track_text
+        from {BRIEFS_TABLE} as briefs
+        where {OUTBOX_TABLE}.dedupe_key = briefs.dedupe_key and {OUTBOX_TABLE}.status != 'sent'
         """
-    )
+    )  # an unsent alert says what today's data says (and one queued before talk tracks gets one)
+    con.execute("drop table _alert_states")
     return con.execute(f"select count(*) from {OUTBOX_TABLE}").fetchone()[0] - before
 
 
@@ -210,7 +264,11 @@ def deliver_pending(
         f"select {', '.join(_ALERT_COLUMNS)} from {OUTBOX_TABLE} "
         f"where status in {DELIVERABLE} order by fired_on, dedupe_key"
     ).fetchall()
-    held = con.execute(f"select count(*) from {OUTBOX_TABLE} where status = ?", [HELD]).fetchone()
+    held, held_outreach = con.execute(
+        f"select count(*) filter (where status = ?), count(*) filter (where status = ?) "
+        f"from {OUTBOX_TABLE}",
+        [HELD, HELD_OUTREACH],
+    ).fetchone()
     sent = failed = 0
     for row in rows:
         alert = Alert(*row)
@@ -221,7 +279,14 @@ def deliver_pending(
         sent += error is None
         failed += error is not None
     pending = len(rows) if webhook_url is None else 0
-    return DeliveryReport(queued=len(rows), sent=sent, failed=failed, pending=pending, held=held[0])
+    return DeliveryReport(
+        queued=len(rows),
+        sent=sent,
+        failed=failed,
+        pending=pending,
+        held=held,
+        held_outreach=held_outreach,
+    )
 
 
 def _deliver(

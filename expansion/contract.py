@@ -112,6 +112,8 @@ SOURCES: tuple[Source, ...] = (
             Column("fiscal_year_start_month", "integer", required=False, value_range=(1, 12)),
             Column("primary_domain"),
             Column("updated_at", "timestamp"),
+            # Optional: absent or blank means the account did not opt out.
+            Column("is_expansion_outreach_opted_out", "boolean", required=False),
         ),
         key=("account_id",),
         description="CRM accounts; a blank segment is derived from ARR bands.",

@@ -13,25 +13,21 @@ from expansion.settings import PROJECT_ROOT
 LABELS = {
     ("calibration_bounds", "remedy"): "prose for whoever edits the seed; remedies are worded "
     "from the failing row (data_quality/calibration_suite.py)",
-    ("motion_uplift_ranges", "motion_name"): "the motion's name for people",
     ("motion_uplift_ranges", "uplift_group"): "the SPEC's uplift group, for people",
-    ("expansion_motions", "motion_name"): "the motion's name for people",
     ("signal_points", "value_unit"): "the unit of the row's threshold, for people",
     ("trigger_registry", "secondary_threshold_unit"): "the unit of the secondary threshold",
     ("trigger_registry", "expansion_type"): "the SPEC's expansion type, for people",
-    ("segment_playbooks", "primary_trigger_id"): "the SPEC 10 playbook text",
-    ("segment_playbooks", "channel"): "the SPEC 10 playbook text",
+    ("objection_responses", "objection_id"): "the key; the account page reads the seed",
+    ("objection_responses", "display_order"): "read by the account page (dashboards)",
+    ("objection_responses", "objection"): "text shown on the account page (dashboards)",
+    ("objection_responses", "question_to_ask"): "text shown on the account page (dashboards)",
+    ("objection_responses", "what_we_supply"): "text shown on the account page (dashboards)",
 }
 """Columns that describe a row for people and change no figure."""
 
-NOT_YET_COMPUTED = {
-    ("segment_playbooks", "key_metric"),
-    ("segment_playbooks", "key_metric_comparison"),
-    ("segment_playbooks", "key_metric_threshold"),
-}
-"""Targets of the SPEC 10 playbook outcomes (self-serve upgrade rate, CSQL-to-close, deal
-size as a share of ACV), which no model measures against them yet: a known gap, listed in
-/work/notes/issue-13.md, not a place to add more."""
+NOT_YET_COMPUTED: set[tuple[str, str]] = set()
+"""Settings documented but read by no model yet: none (the SPEC 10 playbook targets are
+measured by segment_playbook_outcomes since issue 18)."""
 
 
 def sql_code() -> str:

@@ -55,6 +55,7 @@ def accounts_table(accounts: Accounts, end_day: int, rng: np.random.Generator) -
             ],
             "primary_domain": accounts.primary_domain,
             "updated_at": updated * SECONDS_PER_DAY + rng.integers(0, SECONDS_PER_DAY, n),
+            "is_expansion_outreach_opted_out": np.zeros(n, dtype=bool),
         },
     )
 

@@ -172,9 +172,9 @@ class RawZone:
         self.rejects_dir.mkdir(parents=True, exist_ok=True)
         for source in sources:
             self.source_dir(source.name).mkdir(parents=True, exist_ok=True)
-            _write_if_missing(self.source_dir(source.name) / EMPTY_FILE, source_columns(source))
+            _write_unless_current(self.source_dir(source.name) / EMPTY_FILE, source_columns(source))
             _write_if_missing(self.ledger_file(source.name), LEDGER_COLUMNS)
-        _write_if_missing(self.rejects_dir / EMPTY_FILE, REJECTS_COLUMNS)
+        _write_unless_current(self.rejects_dir / EMPTY_FILE, REJECTS_COLUMNS)
 
     def stage(self, source: Source, version: StagedVersion) -> None:
         """Write a version's rows (and rejects, if any) to hidden temporary files beside
@@ -251,7 +251,10 @@ def attach_raw_zone(
         folders = {name: folders[name] for name in names}
     for name, folder in folders.items():
         pattern = sql_literal(str(folder / f"*{PARQUET_SUFFIX}"))
-        con.execute(f"create or replace view raw.{name} as select * from read_parquet({pattern})")
+        con.execute(
+            f"create or replace view raw.{name} as"
+            f" select * from read_parquet({pattern}, union_by_name = true)"
+        )
 
 
 def sql_literal(text: str) -> str:
@@ -264,9 +267,22 @@ def _staged_name(final: Path, version: StagedVersion) -> Path:
 
 def _write_if_missing(path: Path, columns: Iterable[tuple[str, str]]) -> None:
     if not path.exists():
-        temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
-        _write_durably(temp, arrow_schema(columns).empty_table())
-        os.replace(temp, path)
+        _write_empty(path, arrow_schema(columns))
+
+
+def _write_unless_current(path: Path, columns: Iterable[tuple[str, str]]) -> None:
+    """An ``empty.parquet`` with the contract's columns as they are now: a column the
+    contract gained since the zone was made then exists in the zone (readers take the
+    union of the files' columns), null in the files written before."""
+    schema = arrow_schema(columns)
+    if not path.exists() or not pq.read_schema(path).equals(schema):
+        _write_empty(path, schema)
+
+
+def _write_empty(path: Path, schema: pa.Schema) -> None:
+    temp = path.with_name(f".{path.name}{TEMP_SUFFIX}")
+    _write_durably(temp, schema.empty_table())
+    os.replace(temp, path)
 
 
 def _write_durably(path: Path, table: pa.Table) -> None:

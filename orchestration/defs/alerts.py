@@ -3,7 +3,8 @@
 The asset sits downstream of the dbt marts, so a blocking check that fails
 upstream (a data-integrity error) means no alert goes out that night. A
 calibration breach does not block: it quarantines the trigger, whose alerts
-are queued as held (``held_quarantined``) and not sent.
+are queued as held (``held_quarantined``) and not sent; so are the alerts of
+an account under an outreach hold (``held_outreach``, with the reasons).
 """
 
 import datetime as dt
@@ -40,6 +41,11 @@ def alerts_outbox(
         context.log.info(f"{report.pending} alerts wait in the outbox: {WEBHOOK_URL_ENV} is unset")
     if report.held:
         context.log.info(f"{report.held} alerts held in the outbox: their triggers are quarantined")
+    if report.held_outreach:
+        context.log.info(
+            f"{report.held_outreach} alerts held in the outbox: their accounts are under an "
+            "outreach hold (see alerts_outbox.hold_reasons)"
+        )
     return dg.MaterializeResult(
         metadata={
             "newly_queued": queued,
@@ -47,6 +53,7 @@ def alerts_outbox(
             "failed": report.failed,
             "pending": report.pending,
             "held_quarantined": report.held,
+            "held_outreach": report.held_outreach,
         }
     )
 

@@ -28,10 +28,11 @@ EXTRA_TABLES = {
     "calibration_bounds": BOUNDS_RELATION,
     "health_score_bands": "seeds.health_score_bands",
     "company_benchmarks": "seeds.company_benchmarks",
+    "objection_responses": "seeds.objection_responses",
 }
 """Warehouse relations outside the marts schema that readers need (`expansion check` reads
 the published bounds and history; the dashboards draw the health bands and the benchmark
-bars from their seeds)."""
+bars from their seeds, and show the objection responses on every account page)."""
 
 
 @dg.asset(

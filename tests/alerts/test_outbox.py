@@ -1,5 +1,6 @@
 """The alerts outbox queues each alert once and delivers it once, with retries; the alerts
-of a quarantined trigger are held, and released once it is no longer quarantined."""
+of a quarantined trigger, or of an account under an outreach hold, are held, and released
+once neither holds them; every alert carries its filled-in talk track."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from expansion.alerts import deliver_pending, queue_alerts
+from expansion.alerts import OUTBOX_DDL, deliver_pending, queue_alerts
 
 NIGHT = dt.datetime(2026, 11, 21, 2, 0)
 
@@ -38,6 +39,16 @@ def warehouse():
         ) as t(dedupe_key, account_id, account_name, segment, arr_usd, trigger_id, fired_on,
                signal_value, threshold_value, recommended_action, talk_track_id, owner, due_date,
                is_quarantined)
+        """
+    )
+    con.execute(
+        """
+        create table marts.alert_briefs as
+        select * from (values
+            ('k-acme-seat', 'buyer', 'Hi Ana, 91% of your paid seats were active for 14 days.',
+             false, cast(null as varchar)),
+            ('k-bolt-usage', 'operator', 'Hi Bo, you are at 84% of a plan limit.', false, null)
+        ) as t(dedupe_key, persona, talk_track_text, is_held, hold_reasons)
         """
     )
     yield con
@@ -77,6 +88,8 @@ def test_each_alert_is_posted_once_even_when_the_night_is_rerun(warehouse, webho
     assert "signal 0.9100 vs threshold 0.8500" in acme
     assert "Owner: csm_1 + ae_1" in acme
     assert "by 2026-11-27" in acme
+    assert "Talk track (buyer): Hi Ana, 91% of your paid seats were active for 14 days." in acme
+    assert "tt_team_growth" not in acme
     assert statuses(warehouse) == {"k-acme-seat": ("sent", 1), "k-bolt-usage": ("sent", 1)}
 
 
@@ -165,3 +178,63 @@ def test_an_unsent_alert_is_held_when_its_trigger_becomes_quarantined(warehouse)
         "k-acme-seat": ("held_quarantined", 0),
         "k-bolt-usage": ("pending", 0),
     }
+
+
+def hold_outreach(con, dedupe_key: str, reasons: str | None) -> None:
+    con.execute(
+        "update marts.alert_briefs set is_held = ?, hold_reasons = ? where dedupe_key = ?",
+        [reasons is not None, reasons, dedupe_key],
+    )
+
+
+def test_an_alert_of_an_account_under_an_outreach_hold_is_held_with_its_reason(warehouse, webhook):
+    hold_outreach(warehouse, "k-bolt-usage", "No one has spoken to the account for 60 days")
+    queue_alerts(warehouse, NIGHT)
+
+    report = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (report.sent, report.held, report.held_outreach) == (1, 0, 1)
+    assert [m["text"] for m in webhook.received if "Bolt" in m["text"]] == []
+    assert warehouse.execute(
+        "select status, hold_reasons, talk_track_text from alerts.outbox"
+        " where dedupe_key = 'k-bolt-usage'"
+    ).fetchone() == (
+        "held_outreach",
+        "No one has spoken to the account for 60 days",
+        "Hi Bo, you are at 84% of a plan limit.",
+    )
+
+
+def test_an_alert_held_for_outreach_is_sent_once_the_hold_lifts(warehouse, webhook):
+    hold_outreach(warehouse, "k-bolt-usage", "The last days of our own fiscal quarter")
+    queue_alerts(warehouse, NIGHT)
+    deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+    hold_outreach(warehouse, "k-bolt-usage", None)  # the next night: the quarter turned
+
+    queue_alerts(warehouse, NIGHT)
+    report = deliver_pending(warehouse, webhook.url, clock, sleep=no_sleep)
+
+    assert (report.sent, report.held_outreach) == (1, 0)
+    assert statuses(warehouse)["k-bolt-usage"] == ("sent", 1)
+
+
+def test_an_outbox_from_before_the_talk_tracks_gains_their_columns(warehouse):
+    warehouse.execute("create schema alerts")
+    warehouse.execute(OUTBOX_DDL)  # the outbox as its first version created it
+
+    queue_alerts(warehouse, NIGHT)
+
+    assert warehouse.execute(
+        "select persona, talk_track_text from alerts.outbox where dedupe_key = 'k-acme-seat'"
+    ).fetchone() == ("buyer", "Hi Ana, 91% of your paid seats were active for 14 days.")
+
+
+def test_an_unsent_alert_queued_without_a_talk_track_gets_it_the_next_night(warehouse):
+    queue_alerts(warehouse, NIGHT)
+    warehouse.execute("update alerts.outbox set persona = null, talk_track_text = null")
+
+    queue_alerts(warehouse, NIGHT)
+
+    assert warehouse.execute(
+        "select talk_track_text from alerts.outbox where dedupe_key = 'k-bolt-usage'"
+    ).fetchone() == ("Hi Bo, you are at 84% of a plan limit.",)

@@ -197,6 +197,11 @@ def test_alert_delivery_killed_between_two_posts_loses_nothing_and_sends_nothing
             from range(3) as t(i)
             """
         )
+        con.execute(
+            "create table marts.alert_briefs as select dedupe_key, 'manager' as persona,"
+            " 'Hi, a quick check-in.' as talk_track_text, false as is_held,"
+            " cast(null as varchar) as hold_reasons from marts.alert_candidates"
+        )
         queue_alerts(con, dt.datetime(2026, 11, 22, 2))
 
     with paused_child(ALERTS_PAUSED_BETWEEN_TWO_POSTS, str(warehouse), webhook.url):

@@ -34,6 +34,21 @@ def test_an_empty_raw_zone_reads_as_every_source_the_rejects_and_the_ledger(con,
     assert usage == [*expected, ("_loaded_at", "TIMESTAMP")]
 
 
+def test_a_zone_written_before_the_contract_gained_a_column_reads_it_as_null(
+    con, zone, landing, write_accounts
+):
+    write_accounts("acc_1")  # a file without the optional column: not opted out
+    ingest_source(zone, landing, ACCOUNTS)
+    for path in zone.source_dir(ACCOUNTS.name).glob("*.parquet"):  # as an older version wrote
+        pq.write_table(pq.read_table(path).drop_columns(["is_expansion_outreach_opted_out"]), path)
+
+    zone.ensure()  # the next night's ingestion, with the contract as it is now
+
+    assert con.execute(
+        "select account_id, is_expansion_outreach_opted_out from raw.accounts"
+    ).fetchall() == [("acc_1", None)]
+
+
 def test_raw_table_carries_typed_values_and_lineage(con, zone, landing, write_accounts):
     write_accounts("acc_1")
     ingest_source(zone, landing, ACCOUNTS)

@@ -93,6 +93,11 @@ def prepare_warehouse(data_dir, firing_accounts: int, nrr: float = 1.05) -> None
         """,
         [quarantined],
     )
+    con.execute(
+        "create table marts.alert_briefs as select dedupe_key, 'manager' as persona,"
+        " 'Hi, a quick check-in.' as talk_track_text, false as is_held,"
+        " cast(null as varchar) as hold_reasons from marts.alert_candidates"
+    )
     con.close()
 
 

@@ -24,6 +24,7 @@
 -- depends_on: {{ ref('trg_integration_depth') }}
 -- depends_on: {{ ref('trg_multi_team_adoption') }}
 -- depends_on: {{ ref('trg_new_department_adoption') }}
+-- depends_on: {{ ref('trg_new_use_case') }}
 -- depends_on: {{ ref('trg_power_user_emergence') }}
 -- depends_on: {{ ref('trg_qbr_unmet_need') }}
 -- depends_on: {{ ref('trg_seat_saturation') }}

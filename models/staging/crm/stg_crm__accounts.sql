@@ -20,7 +20,9 @@ renamed as (
         onboarded_at as onboarded_date,
         fiscal_year_start_month,
         primary_domain,
-        updated_at
+        updated_at,
+        -- optional in the contract: a file without the column loads null = not opted out
+        coalesce(is_expansion_outreach_opted_out, false) as is_expansion_outreach_opted_out
 
     from source
 

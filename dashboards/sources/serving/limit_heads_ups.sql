@@ -1,0 +1,1 @@
+select * from marts.limit_heads_ups

@@ -1,0 +1,1 @@
+select * from marts.segment_playbook_outcomes

@@ -1,0 +1,1 @@
+select * from marts.trigger_outreach_sla
