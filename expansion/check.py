@@ -21,8 +21,8 @@ import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
 from data_quality.checks import CheckReport
+from data_quality.evaluation import run_check
 from data_quality.marts_suite import MART_CHECKS
-from data_quality.runner import run_check
 
 PUBLISHED_BOUNDS = "marts.calibration_bounds"
 HEADERS = ("check", "subject", "severity", "observed", "bounds", "remedy")

@@ -27,6 +27,8 @@ from typing import Any
 
 import duckdb
 
+from expansion.clock import utc_now
+
 SERVING_SCHEMA = "marts"
 SERVING_STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "serving_publication"
@@ -180,7 +182,7 @@ def _record_publication(
     )
     con.execute(
         f"insert into serving.{_quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), publication.as_of_date, publication.run_id],
+        [utc_now(), publication.as_of_date, publication.run_id],
     )
 
 

@@ -6,18 +6,14 @@ calibration breach does not block: it quarantines the trigger, whose alerts
 are queued as held (``held_quarantined``) and not sent.
 """
 
-import datetime as dt
 import os
 
 import dagster as dg
 
 from expansion.alerts import WEBHOOK_URL_ENV, deliver_pending, queue_alerts
+from expansion.clock import utc_now
 from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dg.asset(

@@ -25,10 +25,11 @@ import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
 from data_quality.checks import SEVERITY_ORDER, CheckReport, QualityCheck
+from data_quality.evaluation import run_check
 from data_quality.history import append_history
 from data_quality.marts_suite import MART_CHECKS
 from data_quality.raw_suite import RAW_CHECKS
-from data_quality.runner import run_check
+from expansion.clock import utc_now
 from expansion.runner import FAILURE_LINES_METADATA
 from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
@@ -37,10 +38,6 @@ WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *MART_CHECKS)
 MAX_REMEDIES_SHOWN = 25
 MAX_FAILURE_LINES = 500
 """Failing rows kept in a check result's metadata; quality.check_results has every one."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def failure_texts(report: CheckReport) -> list[str]:

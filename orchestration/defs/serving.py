@@ -5,8 +5,8 @@ import shutil
 
 import dagster as dg
 
+from data_quality.evaluation import BOUNDS_RELATION
 from data_quality.history import HISTORY_TABLE, ensure_history_table
-from data_quality.runner import BOUNDS_RELATION
 from expansion.alerts import OUTBOX_TABLE
 from expansion.dashboards import render_site
 from expansion.publish import (

@@ -21,7 +21,7 @@ from data_quality.calibration_suite import (
     TRIGGER_PRECISION,
     WHITESPACE,
 )
-from data_quality.runner import run_check
+from data_quality.evaluation import run_check
 from expansion.settings import PROJECT_ROOT
 
 BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"

@@ -8,9 +8,9 @@ import datetime as dt
 import duckdb
 import pytest
 
+from data_quality.evaluation import run_check
 from data_quality.history import HISTORY_TABLE, append_history
 from data_quality.marts_suite import SEGMENT_NRR_RANGE, MartSpec, integrity_check
-from data_quality.runner import run_check
 from expansion.settings import PROJECT_ROOT
 
 BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
