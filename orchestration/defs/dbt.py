@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets; dbt tests become asset checks."""
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ def prepare_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+DBT_MANIFEST: Mapping[str, Any] = json.loads(prepare_manifest().read_text())
+"""The parsed project: its models become assets; the publication windows and the mart
+integrity checks are read from their YAML through it."""
+
+
 class WarehouseDbtTranslator(DagsterDbtTranslator):
     """Groups follow the model folders (staging, intermediate, marts); seeds are one group."""
 
@@ -40,7 +46,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=prepare_manifest(),
+    manifest=DBT_MANIFEST,
     project=dbt_project,
     dagster_dbt_translator=WarehouseDbtTranslator(),
 )

@@ -1,6 +1,5 @@
 """Publish validated marts to the serving database, then render the dashboards."""
 
-import json
 import shutil
 
 import dagster as dg
@@ -17,7 +16,7 @@ from expansion.publish import (
 )
 from expansion.settings import DASHBOARDS_DIR
 from orchestration.defs.alerts import alerts_outbox
-from orchestration.defs.dbt import dbt_project, warehouse_dbt_models
+from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
@@ -55,7 +54,7 @@ def serving_database(
         warehouse.data.serving,
         Publication(as_of_date=warehouse.as_of, run_id=context.run.run_id),
         extra_tables=EXTRA_TABLES,
-        windows=recent_windows(json.loads(dbt_project.manifest_path.read_text())),
+        windows=recent_windows(DBT_MANIFEST),
     )
     return dg.MaterializeResult(
         metadata={
