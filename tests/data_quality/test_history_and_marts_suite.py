@@ -13,7 +13,7 @@ from data_quality.history import HISTORY_TABLE, append_history
 from data_quality.marts_suite import SEGMENT_NRR_RANGE, MartSpec, integrity_check, mart_specs
 from expansion.settings import PROJECT_ROOT
 
-BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "quality" / "calibration_bounds.csv"
 
 
 @pytest.fixture
