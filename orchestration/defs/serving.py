@@ -27,10 +27,11 @@ EXTRA_TABLES = {
     "calibration_bounds": BOUNDS_RELATION,
     "health_score_bands": "seeds.health_score_bands",
     "company_benchmarks": "seeds.company_benchmarks",
+    "trigger_registry": "seeds.trigger_registry",
 }
 """Warehouse relations outside the marts schema that readers need (`expansion check` reads
 the published bounds and history; the dashboards draw the health bands and the benchmark
-bars from their seeds)."""
+bars from their seeds, and list the triggers from their registry)."""
 
 
 @dg.asset(
