@@ -4,7 +4,8 @@ Layers, lowest first: staging, intermediate, marts (the folder under models/).
 A model reads only its own layer or a lower one - a mart is never upstream of an
 intermediate or staging model, so a change to what is published cannot change
 what is computed. Every model has a description, and every mart (what the
-serving database publishes) has an enforced contract. The map of the warehouse
+serving database publishes) has an enforced contract. Unit tests live in their
+folder's ``_<folder>__unit_tests.yml``. The map of the warehouse
 (docs/warehouse.md) names every model and seed folder.
 
 The project is parsed once (``dbt parse``, no database touched); the rules are a
@@ -48,6 +49,11 @@ def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
                     f"{layer} model {node['name']} reads {_layer(upstream)} model "
                     f"{upstream['name']}"
                 )
+    for unit_test in sorted(manifest.get("unit_tests", {}).values(), key=lambda t: t["name"]):
+        path = Path(unit_test["original_file_path"])
+        expected = f"_{path.parent.name}__unit_tests.yml"
+        if path.name != expected:
+            violations.append(f"unit test {unit_test['name']} is in {path.name}, not {expected}")
     return violations
 
 
@@ -124,6 +130,24 @@ def test_a_staging_model_reading_an_intermediate_one_is_refused() -> None:
         _model("staging", "stg_a", reads=("int_b",)),
     )
     assert manifest_violations(manifest) == ["staging model stg_a reads intermediate model int_b"]
+
+
+def test_a_unit_test_outside_its_folders_unit_tests_file_is_refused() -> None:
+    manifest = _manifest(_model("intermediate", "int_b")) | {
+        "unit_tests": {
+            "unit_test.expansion.int_b.placed": {
+                "name": "placed",
+                "original_file_path": "../models/intermediate/revenue/_revenue__unit_tests.yml",
+            },
+            "unit_test.expansion.int_b.misplaced": {
+                "name": "misplaced",
+                "original_file_path": "../models/intermediate/revenue/_revenue__models.yml",
+            },
+        }
+    }
+    assert manifest_violations(manifest) == [
+        "unit test misplaced is in _revenue__models.yml, not _revenue__unit_tests.yml"
+    ]
 
 
 def test_a_model_without_a_description_and_a_mart_without_a_contract_are_refused() -> None:
