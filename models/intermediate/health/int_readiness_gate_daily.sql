@@ -95,17 +95,12 @@ output_window as (
 suppression_parameters as (
 
     select
-        {%- for suppression_id in suppressions %}
-            max(case when suppression_id = '{{ suppression_id }}' then comparison end)
-                as {{ suppression_id }}_comparison,
-            max(case when suppression_id = '{{ suppression_id }}' then threshold_value end)
-                as {{ suppression_id }}_threshold,
-            max(case when suppression_id = '{{ suppression_id }}' then window_value end)
-                as {{ suppression_id }}_window,
-            max(case when suppression_id = '{{ suppression_id }}' and is_enabled then 1 else 0 end)
-                as {{ suppression_id }}_enabled
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ seed_pivot('suppression_id', suppressions, {
+            'comparison': 'comparison',
+            'threshold': 'threshold_value',
+            'window': 'window_value',
+            'enabled': 'case when is_enabled then 1 else 0 end',
+        }) }}
 
     from risk_suppressions
 
