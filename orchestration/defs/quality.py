@@ -24,13 +24,17 @@ import dagster as dg
 import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
-from data_quality.checks import SEVERITY_ORDER, CheckReport, QualityCheck
+from data_quality.checks import (
+    FAILURE_LINES_METADATA,
+    SEVERITY_ORDER,
+    CheckReport,
+    QualityCheck,
+)
 from data_quality.evaluation import run_check
 from data_quality.history import append_history
 from data_quality.marts_suite import mart_checks
 from data_quality.raw_suite import RAW_CHECKS
 from expansion.clock import utc_now
-from expansion.runner import FAILURE_LINES_METADATA
 from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
