@@ -3,7 +3,7 @@
 A :class:`~data_quality.checks.QualityCheck` names the asset it guards, the SQL
 that shapes the frame it inspects, and its expectations, each with a severity
 (``warn`` publishes and shows the breach; ``error`` stops publishing) and the
-remedy a RevOps analyst should apply. :func:`~data_quality.runner.run_check`
+remedy a RevOps analyst should apply. :func:`~data_quality.evaluation.run_check`
 evaluates one check with Great Expectations through its pandas datasource.
 
 Suites: ``raw_suite`` (the landing zone once loaded), ``calibration_suite``

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
+FAILURE_LINES_METADATA = "failure_lines"
+"""Asset check metadata: one plain line per failing row (written by
+``orchestration.defs.quality``, read by the refresh summary in ``expansion.runner``)."""
+
 Severity = Literal["warn", "quarantine", "error"]
 """warn: shown, the night goes on. quarantine: a calibration breach of a trigger - shown, the
 night publishes, the trigger's alerts are held (dbt marks it: calibration_trigger_firing_rates

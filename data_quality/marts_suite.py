@@ -2,8 +2,11 @@
 
 Per mart, one frame row of counts, each expected to be 0: rows sharing a key,
 null keys, fractions outside 0-1, scores outside 0-100, and dates after the
-as-of date (``marts.dim_accounts.as_of_date``). The two daily marts are checked
-on their most recent days only, like their dbt key tests. NRR is checked row by
+as-of date (``marts.dim_accounts.as_of_date``). What to check is read from dbt's
+manifest, where the marts' YAML says it once: the keys are the mart's unique
+tests, and a column's ``meta.integrity`` names its role (``fraction``, ``score``,
+``not_after_as_of_date``). The daily marts (``meta.recent_rows_date_column``) are
+checked on their most recent days only, like their dbt key tests. NRR is checked row by
 row against the ``segment_nrr`` bounds of ``seeds.calibration_bounds`` (0-3),
 so a breach names the segment, the month and the cohort size. A ratio over a
 tiny cohort is not a data error - one account that grew fourfold makes a
@@ -11,8 +14,8 @@ cohort of two show an NRR above 3 - so the breach blocks publishing only on a
 cohort of at least the bounds' ``sample_size`` accounts (30); on a smaller one
 it warns. (The dbt tests of ``segment_nrr`` check its identities, not its range.)
 
-Identifiers below are constants of this module (never data), so the SQL is
-assembled from them.
+Identifiers come from the project's own YAML through the manifest (never from
+data), so the SQL is assembled from them.
 """
 
 from __future__ import annotations
@@ -32,10 +35,17 @@ RECENT_DAYS = 7
 AS_OF_SQL = "(select max(as_of_date) from marts.dim_accounts)"
 
 
+INTEGRITY_ROLES = ("fraction", "score", "not_after_as_of_date")
+"""What a mart column's ``meta.integrity`` may say: a fraction (0 to 1), a score (0 to 100),
+a date never after the as-of date. The marts' YAML is the one home of these roles."""
+
+
 @dataclass(frozen=True)
 class MartSpec:
     name: str
-    keys: tuple[str, ...]
+    keys: tuple[tuple[str, ...], ...]
+    """Every unique key the mart's dbt tests declare (``unique`` on a column or
+    ``unique_combination_of_columns``): the columns of each may hold no duplicate and no null."""
     fractions: tuple[str, ...] = ()
     """Columns that are fractions: 0 to 1."""
     scores: tuple[str, ...] = ()
@@ -46,80 +56,63 @@ class MartSpec:
     """For the large daily marts: only rows of the last RECENT_DAYS days are checked."""
 
 
-PUBLISHED_MARTS: tuple[MartSpec, ...] = (
-    MartSpec("dim_accounts", ("account_id",), dates=("as_of_date",)),
-    MartSpec("arr_movements", ("account_id", "month_end_date"), dates=("month_end_date",)),
-    MartSpec(
-        "segment_nrr", ("segment", "month_end_date"), fractions=("grr",), dates=("month_end_date",)
-    ),
-    MartSpec("segment_arr_bridge", ("segment", "month_end_date"), dates=("month_end_date",)),
-    MartSpec(
-        "expansion_metrics_quarterly",
-        ("segment", "quarter_start_date"),
-        fractions=(
-            "expansion_revenue_rate",
-            "expansion_win_rate",
-            "expanded_logo_churn_rate",
-            "never_expanded_logo_churn_rate",
-        ),
-        dates=("quarter_start_date",),
-    ),
-    MartSpec(
-        "account_health_daily",
-        ("account_id", "score_date"),
-        scores=("health_score",),
-        dates=("score_date",),
-        recent_date="score_date",
-    ),
-    MartSpec(
-        "readiness_gate_daily",
-        ("account_id", "as_of_date"),
-        dates=("as_of_date",),
-        recent_date="as_of_date",
-    ),
-    MartSpec(
-        "account_readiness_scores",
-        ("account_id",),
-        scores=("weighted_readiness_score",),
-        dates=("as_of_date",),
-    ),
-    MartSpec(
-        "account_readiness_score_items", ("account_id", "score", "item"), dates=("as_of_date",)
-    ),
-    MartSpec(
-        "expansion_scorecard",
-        ("account_id",),
-        scores=("health_score", "expansion_readiness"),
-        dates=("as_of_date",),
-    ),
-    MartSpec("trigger_firings", ("account_id", "trigger_id", "fired_on"), dates=("fired_on",)),
-    MartSpec(
-        "trigger_threshold_sweep",
-        ("trigger_id", "segment", "threshold_value"),
-        fractions=("firing_rate", "precision", "base_expansion_rate"),
-        dates=("window_end",),
-    ),
-    MartSpec(
-        "trigger_backtest",
-        ("trigger_id", "segment", "window_start"),
-        fractions=("firing_rate", "precision", "base_expansion_rate", "suggested_firing_rate"),
-        dates=("window_end",),
-    ),
-    MartSpec("alert_candidates", ("dedupe_key",), dates=("fired_on",)),
-    MartSpec(
-        "calibration_trigger_firing_rates",
-        ("trigger_id", "segment", "window_start"),
-        fractions=("firing_rate", "precision"),
-        dates=("window_end",),
-    ),
-    MartSpec(
-        "calibration_readiness_gate",
-        ("segment",),
-        fractions=("gate_pass_rate", "gate_recall"),
-        dates=("sample_last_expansion_date",),
-    ),
-    MartSpec("whitespace_coverage", ("segment",), fractions=("coverage",), dates=("as_of_date",)),
-)
+def _column_meta(column: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {**column.get("meta", {}), **column.get("config", {}).get("meta", {})}
+
+
+def _unique_keys(manifest: Mapping[str, Any]) -> dict[str, list[tuple[str, ...]]]:
+    """Model unique id -> the keys its ``unique`` and ``unique_combination_of_columns``
+    tests declare, in the order dbt lists the tests."""
+    keys: dict[str, list[tuple[str, ...]]] = {}
+    for node in manifest["nodes"].values():
+        test = node.get("test_metadata") or {}
+        if test.get("name") == "unique":
+            key = (node["column_name"],)
+        elif test.get("name") == "unique_combination_of_columns":
+            key = tuple(test["kwargs"]["combination_of_columns"])
+        else:
+            continue
+        keys.setdefault(node["attached_node"], []).append(key)
+    return {model: sorted(set(found), key=found.index) for model, found in keys.items()}
+
+
+def mart_specs(manifest: Mapping[str, Any]) -> tuple[MartSpec, ...]:
+    """One spec per mart with a column whose ``meta.integrity`` names a role, from dbt's
+    manifest: its keys from its unique tests, its large-table window from
+    ``meta.recent_rows_date_column`` (as its dbt tests at night)."""
+    keys = _unique_keys(manifest)
+    specs = []
+    for unique_id, node in sorted(manifest["nodes"].items()):
+        if node["resource_type"] != "model" or node["fqn"][1] != "marts":
+            continue
+        roles: dict[str, list[str]] = {role: [] for role in INTEGRITY_ROLES}
+        for name, column in node["columns"].items():
+            role = _column_meta(column).get("integrity")
+            if role is not None:
+                if role not in roles:
+                    raise ValueError(
+                        f"{node['original_file_path']}: column {name} of {node['name']} has "
+                        f"meta.integrity {role!r}; expected one of {', '.join(INTEGRITY_ROLES)}"
+                    )
+                roles[role].append(name)
+        if not any(roles.values()):
+            continue
+        if unique_id not in keys:
+            raise ValueError(
+                f"{node['original_file_path']}: {node['name']} declares integrity roles but no "
+                "unique or unique_combination_of_columns test: its key"
+            )
+        specs.append(
+            MartSpec(
+                node["name"],
+                tuple(keys[unique_id]),
+                fractions=tuple(roles["fraction"]),
+                scores=tuple(roles["score"]),
+                dates=tuple(roles["not_after_as_of_date"]),
+                recent_date=node["config"].get("meta", {}).get("recent_rows_date_column"),
+            )
+        )
+    return tuple(specs)
 
 
 def _quoted(identifier: str) -> str:
@@ -127,19 +120,32 @@ def _quoted(identifier: str) -> str:
     return 'mart."' + identifier + '"'
 
 
+def _key_tuple(key: tuple[str, ...]) -> str:
+    columns = ", ".join(_quoted(k) for k in key)
+    return f"({columns},)" if len(key) == 1 else f"({columns})"
+
+
+def _key_columns(spec: MartSpec) -> list[str]:
+    return list(dict.fromkeys(column for key in spec.keys for column in key))
+
+
+def _described_keys(spec: MartSpec) -> str:
+    return " or ".join(f"({', '.join(key)})" for key in spec.keys)
+
+
 def integrity_frame_sql(spec: MartSpec) -> str:
-    keys = ", ".join(_quoted(k) for k in spec.keys)
-    key_tuple = f"({keys},)" if len(spec.keys) == 1 else f"({keys})"
     recent = (
         f"where {_quoted(spec.recent_date)} > reference.as_of_date - {RECENT_DAYS}"
         if spec.recent_date
         else ""
     )
+    duplicates = [f"count(*) - count(distinct {_key_tuple(key)})" for key in spec.keys]
+    sharing = duplicates[0] if len(duplicates) == 1 else f"greatest({', '.join(duplicates)})"
     measures = [
         "count(*) as rows_checked",
-        f"count(*) - count(distinct {key_tuple}) as rows_sharing_a_key",
+        f"{sharing} as rows_sharing_a_key",
         "count(*) filter (where "
-        + " or ".join(f"{_quoted(k)} is null" for k in spec.keys)
+        + " or ".join(f"{_quoted(k)} is null" for k in _key_columns(spec))
         + ") as rows_with_a_null_key",
     ]
     fractions = [f"{_quoted(c)} not between 0 and 1" for c in spec.fractions]
@@ -167,8 +173,8 @@ def integrity_frame_sql(spec: MartSpec) -> str:
 
 def _describe(spec: MartSpec, measure: str) -> str:
     return {
-        "rows_sharing_a_key": f"share a key ({', '.join(spec.keys)})",
-        "rows_with_a_null_key": f"have a null key ({', '.join(spec.keys)})",
+        "rows_sharing_a_key": f"share a key {_described_keys(spec)}",
+        "rows_with_a_null_key": f"have a null key {_described_keys(spec)}",
         "fractions_outside_0_1": f"have a fraction outside 0-1 ({', '.join(spec.fractions)})",
         "scores_outside_0_100": f"have a score outside 0-100 ({', '.join(spec.scores)})",
         "rows_after_as_of_date": f"are dated after the as-of date ({', '.join(spec.dates)})",
@@ -196,7 +202,7 @@ def integrity_check(spec: MartSpec) -> QualityCheck:
         name=f"mart_{spec.name}_integrity",
         asset=("marts", spec.name),
         description=(
-            f"marts.{spec.name}: keys ({', '.join(spec.keys)}) unique and not null"
+            f"marts.{spec.name}: keys {_described_keys(spec)} unique and not null"
             + (", fractions in 0-1" if spec.fractions else "")
             + (", scores in 0-100" if spec.scores else "")
             + (", no date after the as-of date" if spec.dates else "")
@@ -310,7 +316,7 @@ SEGMENT_NRR_RANGE = QualityCheck(
     ),
 )
 
-MART_CHECKS: tuple[QualityCheck, ...] = (
-    *(integrity_check(spec) for spec in PUBLISHED_MARTS),
-    SEGMENT_NRR_RANGE,
-)
+
+def mart_checks(manifest: Mapping[str, Any]) -> tuple[QualityCheck, ...]:
+    """The mart suite: an integrity check per mart the manifest describes, and the NRR range."""
+    return (*(integrity_check(spec) for spec in mart_specs(manifest)), SEGMENT_NRR_RANGE)

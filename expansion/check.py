@@ -21,8 +21,9 @@ import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
 from data_quality.checks import CheckReport
-from data_quality.marts_suite import MART_CHECKS
-from data_quality.runner import run_check
+from data_quality.evaluation import run_check
+from data_quality.marts_suite import mart_checks
+from orchestration.defs.dbt import DBT_MANIFEST
 
 PUBLISHED_BOUNDS = "marts.calibration_bounds"
 HEADERS = ("check", "subject", "severity", "observed", "bounds", "remedy")
@@ -43,7 +44,7 @@ def run_published_checks(serving_db: Path) -> list[CheckReport]:
     try:
         return [
             run_check(con, check, bounds_relation=PUBLISHED_BOUNDS)
-            for check in (*CALIBRATION_CHECKS, *MART_CHECKS)
+            for check in (*CALIBRATION_CHECKS, *mart_checks(DBT_MANIFEST))
         ]
     finally:
         con.close()

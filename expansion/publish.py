@@ -28,6 +28,7 @@ from typing import Any
 import duckdb
 
 from expansion.durable import fsync
+from expansion.clock import utc_now
 
 SERVING_SCHEMA = "marts"
 SERVING_STORAGE_VERSION = "v1.4.0"
@@ -182,7 +183,7 @@ def _record_publication(
     )
     con.execute(
         f"insert into serving.{_quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
-        [dt.datetime.now(dt.UTC).replace(tzinfo=None), publication.as_of_date, publication.run_id],
+        [utc_now(), publication.as_of_date, publication.run_id],
     )
 
 

@@ -25,6 +25,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TextIO
 
+from data_quality.checks import FAILURE_LINES_METADATA
 from expansion.processes import live_children, stop_processes
 from expansion.refresh_lock import hold_refresh_lock
 from expansion.settings import (
@@ -45,8 +46,6 @@ LEFTOVER_GRACE_SECONDS = 10.0
 """How long a dbt left running by an interrupted run gets to stop after SIGINT."""
 CONSOLE_DETAILS = 5
 """Failing rows shown on the console per failed check; the log has all of them."""
-FAILURE_LINES_METADATA = "failure_lines"
-"""Asset check metadata: one plain line per failing row (``orchestration.defs.quality``)."""
 
 
 class ExitCode(IntEnum):

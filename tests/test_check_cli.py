@@ -9,7 +9,7 @@ from expansion.check import CheckRow, format_check_table
 from expansion.cli import main
 from expansion.settings import PROJECT_ROOT
 
-BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "quality" / "calibration_bounds.csv"
 
 
 def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -> None:

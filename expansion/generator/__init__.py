@@ -20,8 +20,7 @@ import numpy as np
 import pyarrow.csv as pacsv
 
 from expansion.contract import SOURCES, SOURCES_BY_NAME
-from expansion.generator import sources as tables
-from expansion.generator.benchmark import run_benchmark
+from expansion.generator import landing_tables
 from expansion.generator.company import Accounts, draw_accounts
 from expansion.generator.dates import day_number, month_starts, to_date
 from expansion.generator.engagement import (
@@ -50,6 +49,7 @@ from expansion.generator.subscriptions import (
     SubscriptionLines,
     simulate_contracts,
 )
+from expansion.generator.throughput import run_benchmark
 from expansion.generator.timeline import CoreCoverage, Decline, first_declines
 from expansion.generator.truth import account_profile_table, defects_table, intent_table
 from expansion.generator.usage import UsageRenderer
@@ -266,24 +266,30 @@ def _write_snapshots(
     c = company
     source = SOURCES_BY_NAME
     engagement = rng["engagement"]
-    writer.write(source["products"], tables.products_table())
-    writer.write(source["features"], tables.features_table())
-    writer.write(source["accounts"], tables.accounts_table(c.accounts, c.end_day, rng["landing"]))
-    writer.write(source["contacts"], tables.contacts_table(c.contacts, c.accounts))
-    writer.write(source["subscriptions"], tables.subscriptions_table(c.lines, c.accounts))
-    writer.write(source["users"], tables.users_table(c.users, c.accounts))
+    writer.write(source["products"], landing_tables.products_table())
+    writer.write(source["features"], landing_tables.features_table())
+    writer.write(
+        source["accounts"], landing_tables.accounts_table(c.accounts, c.end_day, rng["landing"])
+    )
+    writer.write(source["contacts"], landing_tables.contacts_table(c.contacts, c.accounts))
+    writer.write(source["subscriptions"], landing_tables.subscriptions_table(c.lines, c.accounts))
+    writer.write(source["users"], landing_tables.users_table(c.users, c.accounts))
     tickets = draw_tickets(
         c.accounts, c.intents, c.decline, c.coverage, c.window_start, c.end_day, engagement
     )
     if compliance_tags_from is not None:
         tickets = untag_before(tickets, COMPLIANCE_TAGS, day_number(compliance_tags_from))
-    writer.write(source["support_tickets"], tables.tickets_table(tickets, c.accounts))
+    writer.write(source["support_tickets"], landing_tables.tickets_table(tickets, c.accounts))
     firmographics = draw_firmographics(c.accounts, c.intents, c.window_start, c.end_day, engagement)
-    writer.write(source["firmographics"], tables.firmographics_table(firmographics, c.accounts))
+    writer.write(
+        source["firmographics"], landing_tables.firmographics_table(firmographics, c.accounts)
+    )
     opportunities = draw_opportunities(
         c.accounts, c.intents, c.expansion_usd, c.window_start, c.end_day, engagement
     )
-    writer.write(source["opportunities"], tables.opportunities_table(opportunities, c.accounts))
+    writer.write(
+        source["opportunities"], landing_tables.opportunities_table(opportunities, c.accounts)
+    )
     months = month_starts(c.window_start, c.end_day)
     won = (c.intents.expanded_on >= months[0]) & (c.intents.expanded_on <= c.end_day)
     costs = monthly_expansion_costs(
@@ -293,10 +299,10 @@ def _write_snapshots(
         len(months),
         engagement,
     )
-    writer.write(source["cs_costs"], tables.cs_costs_table(months, costs))
+    writer.write(source["cs_costs"], landing_tables.cs_costs_table(months, costs))
     writer.write(
         source["fx_rates"],
-        tables.fx_rates_table(
+        landing_tables.fx_rates_table(
             c.fx_first_day, c.fx, fx_days_kept(c.fx_first_day + np.arange(len(c.fx)), fx_feed)
         ),
     )
@@ -335,23 +341,25 @@ def _write_daily(
         c.end_day,
         rng["usage"],
     )
-    account_ids = tables.account_ids(c.accounts)
-    user_ids = tables.user_ids(c.users)
+    account_ids = landing_tables.account_ids(c.accounts)
+    user_ids = landing_tables.user_ids(c.users)
     for day in range(c.window_start, c.end_day + 1):
         stem = to_date(day).isoformat()
         usage, feature_usage = renderer.render(day)
         dark = c.dark_spells.dark_accounts(day, c.accounts.n)
         usage = keep_rows(usage, ~dark[usage["account"]])
         feature_usage = keep_rows(feature_usage, ~dark[feature_usage["account"]])
-        writer.write(source["usage_daily"], tables.usage_table(usage, day, account_ids), stem)
+        writer.write(
+            source["usage_daily"], landing_tables.usage_table(usage, day, account_ids), stem
+        )
         writer.write(
             source["feature_usage_daily"],
-            tables.feature_usage_table(feature_usage, day, account_ids, user_ids),
+            landing_tables.feature_usage_table(feature_usage, day, account_ids, user_ids),
             stem,
         )
         for name, events, build in (
-            ("nps_responses", nps, tables.nps_table),
-            ("crm_activities", crm, tables.crm_table),
+            ("nps_responses", nps, landing_tables.nps_table),
+            ("crm_activities", crm, landing_tables.crm_table),
         ):
             first, stop = np.searchsorted(events.day, [day, day + 1])
             table = build(events.slice(first, stop), c.accounts, first_id=first + 1)

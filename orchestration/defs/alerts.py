@@ -7,18 +7,14 @@ are queued as held (``held_quarantined``) and not sent; so are the alerts of
 an account under an outreach hold (``held_outreach``, with the reasons).
 """
 
-import datetime as dt
 import os
 
 import dagster as dg
 
 from expansion.alerts import WEBHOOK_URL_ENV, deliver_pending, queue_alerts
+from expansion.clock import utc_now
 from orchestration.defs.dbt import warehouse_dbt_models
 from orchestration.resources import WarehouseResource
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dg.asset(

@@ -31,6 +31,11 @@ def prepare_manifest() -> Path:
     return dbt_project.manifest_path
 
 
+DBT_MANIFEST: Mapping[str, Any] = json.loads(prepare_manifest().read_text())
+"""The parsed project: its models become assets; the publication windows and the mart
+integrity checks are read from their YAML through it."""
+
+
 class WarehouseDbtTranslator(DagsterDbtTranslator):
     """Groups follow the model folders (staging, intermediate, marts); seeds are one group."""
 
@@ -42,7 +47,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 
 @dbt_assets(
-    manifest=prepare_manifest(),
+    manifest=DBT_MANIFEST,
     project=dbt_project,
     dagster_dbt_translator=WarehouseDbtTranslator(),
 )

@@ -25,23 +25,24 @@ import dagster as dg
 import duckdb
 
 from data_quality.calibration_suite import CALIBRATION_CHECKS
-from data_quality.checks import SEVERITY_ORDER, CheckReport, QualityCheck
+from data_quality.checks import (
+    FAILURE_LINES_METADATA,
+    SEVERITY_ORDER,
+    CheckReport,
+    QualityCheck,
+)
+from data_quality.evaluation import run_check
 from data_quality.history import append_history
-from data_quality.marts_suite import MART_CHECKS
+from data_quality.marts_suite import mart_checks
 from data_quality.raw_suite import RAW_CHECKS
-from data_quality.runner import run_check
-from expansion.runner import FAILURE_LINES_METADATA
-from orchestration.defs.dbt import warehouse_dbt_models
+from expansion.clock import utc_now
+from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
-WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *MART_CHECKS)
+WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *mart_checks(DBT_MANIFEST))
 MAX_REMEDIES_SHOWN = 25
 MAX_FAILURE_LINES = 500
 """Failing rows kept in a check result's metadata; quality.check_results has every one."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def failure_texts(report: CheckReport) -> list[str]:

@@ -1,12 +1,11 @@
 """Publish validated marts to the serving database, then render the dashboards."""
 
-import json
 import shutil
 
 import dagster as dg
 
+from data_quality.evaluation import BOUNDS_RELATION
 from data_quality.history import HISTORY_TABLE, ensure_history_table
-from data_quality.runner import BOUNDS_RELATION
 from expansion.alerts import OUTBOX_TABLE
 from expansion.dashboards import render_site
 from expansion.publish import (
@@ -17,7 +16,7 @@ from expansion.publish import (
 )
 from expansion.settings import DASHBOARDS_DIR
 from orchestration.defs.alerts import alerts_outbox
-from orchestration.defs.dbt import dbt_project, warehouse_dbt_models
+from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
 SERVING_GROUP = "serving"
@@ -29,10 +28,12 @@ EXTRA_TABLES = {
     "health_score_bands": "seeds.health_score_bands",
     "company_benchmarks": "seeds.company_benchmarks",
     "objection_responses": "seeds.objection_responses",
+    "trigger_registry": "seeds.trigger_registry",
 }
 """Warehouse relations outside the marts schema that readers need (`expansion check` reads
 the published bounds and history; the dashboards draw the health bands and the benchmark
-bars from their seeds, and show the objection responses on every account page)."""
+bars from their seeds, show the objection responses on every account page and list the
+triggers from their registry)."""
 
 
 @dg.asset(
@@ -56,7 +57,7 @@ def serving_database(
         warehouse.data.serving,
         Publication(as_of_date=warehouse.as_of, run_id=context.run.run_id),
         extra_tables=EXTRA_TABLES,
-        windows=recent_windows(json.loads(dbt_project.manifest_path.read_text())),
+        windows=recent_windows(DBT_MANIFEST),
     )
     return dg.MaterializeResult(
         metadata={

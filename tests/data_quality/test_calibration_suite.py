@@ -21,10 +21,10 @@ from data_quality.calibration_suite import (
     TRIGGER_PRECISION,
     WHITESPACE,
 )
-from data_quality.runner import run_check
+from data_quality.evaluation import run_check
 from expansion.settings import PROJECT_ROOT
 
-BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "quality" / "calibration_bounds.csv"
 
 FIRING_RATES_DDL = """
 create table marts.calibration_trigger_firing_rates (

@@ -8,12 +8,12 @@ import datetime as dt
 import duckdb
 import pytest
 
+from data_quality.evaluation import run_check
 from data_quality.history import HISTORY_TABLE, append_history
-from data_quality.marts_suite import SEGMENT_NRR_RANGE, MartSpec, integrity_check
-from data_quality.runner import run_check
+from data_quality.marts_suite import SEGMENT_NRR_RANGE, MartSpec, integrity_check, mart_specs
 from expansion.settings import PROJECT_ROOT
 
-BOUNDS_SEED = PROJECT_ROOT / "seeds" / "calibration_bounds.csv"
+BOUNDS_SEED = PROJECT_ROOT / "seeds" / "quality" / "calibration_bounds.csv"
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_duplicate_keys_and_future_dates_fail_with_counts_in_the_remedy(con):
         ) as t(account_id, month_end_date)
         """
     )
-    spec = MartSpec("arr_movements", ("account_id", "month_end_date"), dates=("month_end_date",))
+    spec = MartSpec("arr_movements", (("account_id", "month_end_date"),), dates=("month_end_date",))
 
     report = run_check(con, integrity_check(spec))
 
@@ -55,6 +55,103 @@ def test_duplicate_keys_and_future_dates_fail_with_counts_in_the_remedy(con):
         "after the as-of date (month_end_date); `dbt build --select arr_movements` shows the "
         "failing dbt test",
     ]
+
+
+def test_a_second_unique_key_is_checked_too_and_the_remedy_names_both(con):
+    con.execute(
+        """
+        create table marts.expansion_scorecard as select * from (values
+            ('a1', 1), ('a2', 1), ('a3', 3)
+        ) as t(account_id, readiness_rank)
+        """
+    )
+    spec = MartSpec("expansion_scorecard", (("readiness_rank",), ("account_id",)))
+
+    report = run_check(con, integrity_check(spec))
+
+    remedies = [r.remedy for o in report.failures for r in o.failed_rows]
+    assert remedies == [
+        "fix the model expansion_scorecard and rebuild: 1 of 3 rows in marts.expansion_scorecard "
+        "share a key (readiness_rank) or (account_id); `dbt build --select expansion_scorecard` "
+        "shows the failing dbt test"
+    ]
+
+
+def _model(name: str, columns: dict, meta: dict | None = None) -> tuple[str, dict]:
+    return f"model.expansion.{name}", {
+        "resource_type": "model",
+        "name": name,
+        "fqn": ["expansion", "marts", "revenue", name],
+        "original_file_path": "models/marts/revenue/_revenue__models.yml",
+        "config": {"meta": meta or {}},
+        "columns": {
+            column: {"name": column, "config": {"meta": {"integrity": role}} if role else {}}
+            for column, role in columns.items()
+        },
+    }
+
+
+def _unique_test(model: str, columns: list[str]) -> tuple[str, dict]:
+    metadata = (
+        {"name": "unique", "kwargs": {}}
+        if len(columns) == 1
+        else {
+            "name": "unique_combination_of_columns",
+            "kwargs": {"combination_of_columns": columns},
+        }
+    )
+    return f"test.expansion.unique_{model}_{'_'.join(columns)}", {
+        "resource_type": "test",
+        "attached_node": f"model.expansion.{model}",
+        "column_name": columns[0] if len(columns) == 1 else None,
+        "test_metadata": metadata,
+    }
+
+
+def test_the_marts_yaml_says_what_to_check_keys_from_unique_tests_roles_from_column_meta():
+    manifest = {
+        "nodes": dict(
+            [
+                _model(
+                    "segment_nrr",
+                    {"segment": None, "month_end_date": "not_after_as_of_date", "grr": "fraction"},
+                ),
+                _unique_test("segment_nrr", ["segment", "month_end_date"]),
+                _model(
+                    "account_health_daily",
+                    {"account_id": None, "score_date": None, "health_score": "score"},
+                    meta={"recent_rows_date_column": "score_date"},
+                ),
+                _unique_test("account_health_daily", ["account_id", "score_date"]),
+                _model("segment_arr_bands", {"segment": None}),  # no role: not checked
+            ]
+        )
+    }
+
+    assert mart_specs(manifest) == (
+        MartSpec(
+            "account_health_daily",
+            (("account_id", "score_date"),),
+            scores=("health_score",),
+            recent_date="score_date",
+        ),
+        MartSpec(
+            "segment_nrr",
+            (("segment", "month_end_date"),),
+            fractions=("grr",),
+            dates=("month_end_date",),
+        ),
+    )
+
+
+def test_an_unknown_role_or_a_mart_without_a_unique_test_is_an_error_naming_the_file():
+    unknown = dict([_model("segment_nrr", {"grr": "percentage"})])
+    with pytest.raises(ValueError, match=r"_revenue__models.yml: column grr of segment_nrr has"):
+        mart_specs({"nodes": unknown})
+
+    keyless = dict([_model("segment_nrr", {"grr": "fraction"})])
+    with pytest.raises(ValueError, match="no unique or unique_combination_of_columns test"):
+        mart_specs({"nodes": keyless})
 
 
 def segment_nrr(con, *rows) -> None:

@@ -3,7 +3,7 @@
 The dbt project (models, seeds, macros, dbt_project, tests/dbt) is copied to a
 temporary folder; the recipe is applied there - one trigger model
 ``trg_api_burst`` (its signal: API calls on the day - no threshold, no
-comparison), one row in ``seeds/trigger_registry.csv`` (at_least the threshold)
+comparison), one row in ``seeds/triggers/trigger_registry.csv`` (at_least the threshold)
 and its ``-- depends_on`` line in ``int_trigger_signals`` - and the copy is
 built (one dbt invocation) on a tiny generated company. The new trigger's
 firings in ``trigger_firings`` must be exactly the rising edges of
@@ -56,7 +56,7 @@ select * from final
 
 def _add_trigger(root: Path, threshold: int) -> None:
     (root / "models/intermediate/triggers/trg_api_burst.sql").write_text(TRIGGER_MODEL)
-    registry = root / "seeds/trigger_registry.csv"
+    registry = root / "seeds/triggers/trigger_registry.csv"
     with registry.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     new_row = dict(rows[0])

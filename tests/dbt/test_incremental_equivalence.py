@@ -76,7 +76,7 @@ COMPARED = {**INCREMENTAL_MODELS, "intermediate.int_trigger_threshold_firings": 
 
 
 def _change_threshold(root: Path, trigger_id: str, threshold: str) -> None:
-    registry = root / "seeds/trigger_registry.csv"
+    registry = root / "seeds/triggers/trigger_registry.csv"
     with registry.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     for row in rows:

@@ -4,7 +4,9 @@ Layers, lowest first: staging, intermediate, marts (the folder under models/).
 A model reads only its own layer or a lower one - a mart is never upstream of an
 intermediate or staging model, so a change to what is published cannot change
 what is computed. Every model has a description, and every mart (what the
-serving database publishes) has an enforced contract.
+serving database publishes) has an enforced contract. Unit tests live in their
+folder's ``_<folder>__unit_tests.yml``. The map of the warehouse
+(docs/warehouse.md) names every model and seed folder.
 
 The project is parsed once (``dbt parse``, no database touched); the rules are a
 pure function of the manifest, pinned on a hand-made manifest too.
@@ -47,6 +49,11 @@ def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
                     f"{layer} model {node['name']} reads {_layer(upstream)} model "
                     f"{upstream['name']}"
                 )
+    for unit_test in sorted(manifest.get("unit_tests", {}).values(), key=lambda t: t["name"]):
+        path = Path(unit_test["original_file_path"])
+        expected = f"_{path.parent.name}__unit_tests.yml"
+        if path.name != expected:
+            violations.append(f"unit test {unit_test['name']} is in {path.name}, not {expected}")
     return violations
 
 
@@ -125,10 +132,65 @@ def test_a_staging_model_reading_an_intermediate_one_is_refused() -> None:
     assert manifest_violations(manifest) == ["staging model stg_a reads intermediate model int_b"]
 
 
+def test_a_unit_test_outside_its_folders_unit_tests_file_is_refused() -> None:
+    manifest = _manifest(_model("intermediate", "int_b")) | {
+        "unit_tests": {
+            "unit_test.expansion.int_b.placed": {
+                "name": "placed",
+                "original_file_path": "../models/intermediate/revenue/_revenue__unit_tests.yml",
+            },
+            "unit_test.expansion.int_b.misplaced": {
+                "name": "misplaced",
+                "original_file_path": "../models/intermediate/revenue/_revenue__models.yml",
+            },
+        }
+    }
+    assert manifest_violations(manifest) == [
+        "unit test misplaced is in _revenue__models.yml, not _revenue__unit_tests.yml"
+    ]
+
+
 def test_a_model_without_a_description_and_a_mart_without_a_contract_are_refused() -> None:
     undescribed = _model("intermediate", "int_b") | {"description": "  "}
     uncontracted = _model("marts", "mart_c", contract={"enforced": False})
     assert manifest_violations(_manifest(undescribed, uncontracted)) == [
         "int_b has no description",
         "mart mart_c has no enforced contract",
+    ]
+
+
+WAREHOUSE_MAP = REPO_ROOT / "docs" / "warehouse.md"
+
+
+def folders_missing_from_map(manifest: Mapping[str, Any], warehouse_map: str) -> list[str]:
+    """The model and seed folders of the manifest that the map's tables do not name
+    (each as a code span, e.g. `models/marts/revenue`, `seeds/quality`). dbt gives paths
+    relative to dbt_project/ (``../models/...``); the map names them from the repository."""
+    folders = {
+        Path(node["original_file_path"]).parent.as_posix().removeprefix("../")
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+    }
+    return sorted(folder for folder in folders if f"`{folder}`" not in warehouse_map)
+
+
+def test_the_warehouse_map_names_every_model_and_seed_folder(manifest: dict[str, Any]) -> None:
+    assert folders_missing_from_map(manifest, WAREHOUSE_MAP.read_text()) == []
+
+
+def test_a_folder_the_map_does_not_name_is_reported() -> None:
+    manifest = {
+        "nodes": {
+            "model.expansion.int_b": {
+                "resource_type": "model",
+                "original_file_path": "models/intermediate/renewals/int_b.sql",
+            },
+            "seed.expansion.s": {
+                "resource_type": "seed",
+                "original_file_path": "seeds/quality/s.csv",
+            },
+        }
+    }
+    assert folders_missing_from_map(manifest, "| `seeds/quality` |") == [
+        "models/intermediate/renewals"
     ]

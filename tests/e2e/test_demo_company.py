@@ -13,7 +13,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 # The trailing-12-month NRR bands the generator is built for (docs/generator.md),
-# around the targets of seeds/segment_nrr_targets.csv (118%, 108%, 97%).
+# around the targets of seeds/revenue/segment_nrr_targets.csv (118%, 108%, 97%).
 NRR_BANDS = {"Enterprise": (1.10, 1.30), "Mid-Market": (1.02, 1.20), "SMB": (0.90, 1.06)}
 
 

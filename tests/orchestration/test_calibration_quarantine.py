@@ -16,8 +16,8 @@ import duckdb
 import pytest
 
 from data_quality.calibration_suite import QUARANTINE_NOTICE, TRIGGER_FIRING_RATE
+from data_quality.evaluation import BOUNDS_RELATION
 from data_quality.marts_suite import SEGMENT_NRR_RANGE
-from data_quality.runner import BOUNDS_RELATION
 from expansion.settings import PROJECT_ROOT
 from orchestration.defs.alerts import alerts_outbox
 from orchestration.defs.quality import build_warehouse_checks

@@ -83,18 +83,13 @@ output_window as (
 parameters as (
 
     select
-        {%- for component in components %}
-            max(case when component = '{{ component }}' then weight end) as {{ component }}_weight,
-            max(case when component = '{{ component }}' then zero_score_at end)
-                as {{ component }}_zero,
-            max(case when component = '{{ component }}' then full_score_at end)
-                as {{ component }}_full,
-            max(case when component = '{{ component }}' then max_input_age_days end)
-                as {{ component }}_max_age,
-            max(case when component = '{{ component }}' then min_history_days end)
-                as {{ component }}_min_history
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ seed_pivot('component', components, {
+            'weight': 'weight',
+            'zero': 'zero_score_at',
+            'full': 'full_score_at',
+            'max_age': 'max_input_age_days',
+            'min_history': 'min_history_days',
+        }) }}
 
     from weights
 

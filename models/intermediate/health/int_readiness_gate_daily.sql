@@ -25,20 +25,8 @@
     )
 }}
 
-{#- criterion: its pass condition (names are the failed_criteria vocabulary) #}
-{%- set criteria = {
-    'days_since_onboarding': 'days_since_onboarding > days_since_onboarding_above',
-    'core_features_adopted': 'core_features_used_30d >= core_features_adopted_at_least',
-    'departments': 'departments_active_30d >= departments_at_least',
-    'health_score': 'health_score >= health_score_at_least',
-    'active_user_seat_ratio': 'active_user_seat_ratio > active_user_seat_ratio_above',
-    'ticket_trend':
-        "ticket_trend = 'declining'"
-        ~ " or (ticket_trend = 'stable' and is_stable_ticket_trend_allowed)"
-        ~ " or (ticket_trend = 'none' and is_no_ticket_trend_allowed)",
-    'nps': 'latest_nps_score >= nps_at_least',
-    'exec_sponsor': 'has_exec_sponsor or not requires_exec_sponsor',
-} %}
+{#- criterion -> its pass condition and more (names are the failed_criteria vocabulary) #}
+{%- set criteria = readiness_gate_criteria() %}
 {#- suppression_id: (flag column, the signal value compared with the seed's threshold) #}
 {%- set suppressions = {
     'low_csat': ('is_low_csat', 'latest_csat_score'),
@@ -108,17 +96,12 @@ output_window as (
 suppression_parameters as (
 
     select
-        {%- for suppression_id in suppressions %}
-            max(case when suppression_id = '{{ suppression_id }}' then comparison end)
-                as {{ suppression_id }}_comparison,
-            max(case when suppression_id = '{{ suppression_id }}' then threshold_value end)
-                as {{ suppression_id }}_threshold,
-            max(case when suppression_id = '{{ suppression_id }}' then window_value end)
-                as {{ suppression_id }}_window,
-            max(case when suppression_id = '{{ suppression_id }}' and is_enabled then 1 else 0 end)
-                as {{ suppression_id }}_enabled
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ seed_pivot('suppression_id', suppressions, {
+            'comparison': 'comparison',
+            'threshold': 'threshold_value',
+            'window': 'window_value',
+            'enabled': 'case when is_enabled then 1 else 0 end',
+        }) }}
 
     from risk_suppressions
 
@@ -232,8 +215,8 @@ criteria_evaluated as (
 
     select
         suppression_signals.*,
-        {%- for criterion, condition in criteria.items() %}
-            coalesce({{ condition }}, false) as passes_{{ criterion }},
+        {%- for criterion, definition in criteria.items() %}
+            coalesce({{ definition.condition }}, false) as passes_{{ criterion }},
         {%- endfor %}
         {%- for suppression_id, (flag, value) in suppressions.items() %}
             coalesce(

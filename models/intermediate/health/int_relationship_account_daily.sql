@@ -183,133 +183,47 @@ price_increases as (
 ),
 
 events as (
-
-    select
-        account_id,
-        event_date,
-        1 as nps_responses,
-        nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from nps_known
-
-    union all
-
-    select
-        account_id,
-        valid_from as event_date,
-        0 as nps_responses,
-        null as nps_score,
-        1 as contact_delta,
-        case when is_champion then 1 else 0 end as champion_delta,
-        case when is_exec_sponsor then 1 else 0 end as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from contacts_known
-
-    union all
-
-    select
-        account_id,
-        valid_to as event_date,
-        0 as nps_responses,
-        null as nps_score,
-        -1 as contact_delta,
-        case when is_champion then -1 else 0 end as champion_delta,
-        case when is_exec_sponsor then -1 else 0 end as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from contacts_known
-    where valid_to is not null
-
-    union all
-
-    select
-        account_id,
-        event_date,
-        0 as nps_responses,
-        null as nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        1 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from champion_departures
-
-    union all
-
-    select
-        account_id,
-        event_date,
-        0 as nps_responses,
-        null as nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        0 as is_champion_departure,
-        1 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from touches
-
-    union all
-
-    select
-        account_id,
-        event_date,
-        0 as nps_responses,
-        null as nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        1 as is_outreach,
-        0 as is_price_increase
-    from outreaches
-
-    union all
-
-    select
-        account_id,
-        event_date,
-        0 as nps_responses,
-        null as nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        1 as is_price_increase
-    from price_increases
-
-    union all
-
-    select
-        account_id,
-        usage_date as event_date,
-        0 as nps_responses,
-        null as nps_score,
-        0 as contact_delta,
-        0 as champion_delta,
-        0 as exec_sponsor_delta,
-        0 as is_champion_departure,
-        0 as is_touch,
-        0 as is_outreach,
-        0 as is_price_increase
-    from output_days
+{{ padded_union(
+    keys=['account_id', 'event_date'],
+    measures={
+        'nps_responses': '0',
+        'nps_score': 'null',
+        'contact_delta': '0',
+        'champion_delta': '0',
+        'exec_sponsor_delta': '0',
+        'is_champion_departure': '0',
+        'is_touch': '0',
+        'is_outreach': '0',
+        'is_price_increase': '0',
+    },
+    parts=[
+        {'from': 'nps_known', 'set': {'nps_responses': '1', 'nps_score': 'nps_score'}},
+        {
+            'from': 'contacts_known',
+            'keys': {'event_date': 'valid_from'},
+            'set': {
+                'contact_delta': '1',
+                'champion_delta': 'case when is_champion then 1 else 0 end',
+                'exec_sponsor_delta': 'case when is_exec_sponsor then 1 else 0 end',
+            },
+        },
+        {
+            'from': 'contacts_known',
+            'keys': {'event_date': 'valid_to'},
+            'set': {
+                'contact_delta': '-1',
+                'champion_delta': 'case when is_champion then -1 else 0 end',
+                'exec_sponsor_delta': 'case when is_exec_sponsor then -1 else 0 end',
+            },
+            'where': 'valid_to is not null',
+        },
+        {'from': 'champion_departures', 'set': {'is_champion_departure': '1'}},
+        {'from': 'touches', 'set': {'is_touch': '1'}},
+        {'from': 'outreaches', 'set': {'is_outreach': '1'}},
+        {'from': 'price_increases', 'set': {'is_price_increase': '1'}},
+        {'from': 'output_days', 'keys': {'event_date': 'usage_date'}, 'set': {}},
+    ],
+) }}
 
 ),
 

@@ -83,38 +83,33 @@ tickets_known as (
 ),
 
 ticket_events as (
-
-    select
-        account_id,
-        {{ day_number('created_date') }} as day_number,
-        1 as tickets_opened,
-        1 as open_delta,
-        0 as csat_ratings,
-        cast(0 as decimal(18, 4)) as csat_total
-    from tickets_known
-
-    union all
-
-    select
-        account_id,
-        {{ day_number('resolved_date') }} as day_number,
-        0 as tickets_opened,
-        -1 as open_delta,
-        case when csat_score is not null then 1 else 0 end as csat_ratings,
-        cast(coalesce(csat_score, 0) as decimal(18, 4)) as csat_total
-    from tickets_known
-    where resolved_date is not null
-
-    union all
-
-    select
-        account_id,
-        day_number,
-        0 as tickets_opened,
-        0 as open_delta,
-        0 as csat_ratings,
-        cast(0 as decimal(18, 4)) as csat_total
-    from output_days
+{{ padded_union(
+    keys=['account_id', 'day_number'],
+    measures={
+        'tickets_opened': '0',
+        'open_delta': '0',
+        'csat_ratings': '0',
+        'csat_total': 'cast(0 as decimal(18, 4))',
+    },
+    parts=[
+        {
+            'from': 'tickets_known',
+            'keys': {'day_number': day_number('created_date')},
+            'set': {'tickets_opened': '1', 'open_delta': '1'},
+        },
+        {
+            'from': 'tickets_known',
+            'keys': {'day_number': day_number('resolved_date')},
+            'set': {
+                'open_delta': '-1',
+                'csat_ratings': 'case when csat_score is not null then 1 else 0 end',
+                'csat_total': 'cast(coalesce(csat_score, 0) as decimal(18, 4))',
+            },
+            'where': 'resolved_date is not null',
+        },
+        {'from': 'output_days', 'set': {}},
+    ],
+) }}
 
 ),
 

@@ -376,72 +376,46 @@ users_created as (
 
 ),
 
+{# a zero row on every active day (usage_days), so that each gets its running totals #}
 coverage_deltas as (
-
-    select
-        account_id,
-        day_number,
-        case when is_core then 1 else 0 end as core_feature_delta,
-        1 as feature_delta,
-        0 as department_delta,
-        0 as user_delta
-    from feature_use_intervals
-
-    union all
-
-    select
-        account_id,
-        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
-        case when is_core then -1 else 0 end as core_feature_delta,
-        -1 as feature_delta,
-        0 as department_delta,
-        0 as user_delta
-    from feature_use_intervals
-
-    union all
-
-    select
-        account_id,
-        day_number,
-        0 as core_feature_delta,
-        0 as feature_delta,
-        1 as department_delta,
-        0 as user_delta
-    from department_use_intervals
-
-    union all
-
-    select
-        account_id,
-        {{ window_exit_day('day_number', 'next_use_day_number', window_days) }} as day_number,
-        0 as core_feature_delta,
-        0 as feature_delta,
-        -1 as department_delta,
-        0 as user_delta
-    from department_use_intervals
-
-    union all
-
-    select
-        account_id,
-        day_number,
-        0 as core_feature_delta,
-        0 as feature_delta,
-        0 as department_delta,
-        1 as user_delta
-    from users_created
-
-    union all
-
-    -- a zero row on every active day, so that each gets its running totals
-    select
-        account_id,
-        day_number,
-        0 as core_feature_delta,
-        0 as feature_delta,
-        0 as department_delta,
-        0 as user_delta
-    from usage_days
+{{ padded_union(
+    keys=['account_id', 'day_number'],
+    measures={
+        'core_feature_delta': '0',
+        'feature_delta': '0',
+        'department_delta': '0',
+        'user_delta': '0',
+    },
+    parts=[
+        {
+            'from': 'feature_use_intervals',
+            'set': {
+                'core_feature_delta': 'case when is_core then 1 else 0 end',
+                'feature_delta': '1',
+            },
+        },
+        {
+            'from': 'feature_use_intervals',
+            'keys': {
+                'day_number': window_exit_day('day_number', 'next_use_day_number', window_days),
+            },
+            'set': {
+                'core_feature_delta': 'case when is_core then -1 else 0 end',
+                'feature_delta': '-1',
+            },
+        },
+        {'from': 'department_use_intervals', 'set': {'department_delta': '1'}},
+        {
+            'from': 'department_use_intervals',
+            'keys': {
+                'day_number': window_exit_day('day_number', 'next_use_day_number', window_days),
+            },
+            'set': {'department_delta': '-1'},
+        },
+        {'from': 'users_created', 'set': {'user_delta': '1'}},
+        {'from': 'usage_days', 'set': {}},
+    ],
+) }}
 
 ),
 

@@ -31,30 +31,16 @@
       trend or exec sponsor: the recall without the criterion), per_segment
       (the 'All' row: each segment has its own thresholds) or no_data.
 -#}
-{%- set criteria = [
-    'days_since_onboarding',
-    'core_features_adopted',
-    'departments',
-    'health_score',
-    'active_user_seat_ratio',
-    'ticket_trend',
-    'nps',
-    'exec_sponsor',
-] %}
+{%- set criteria = readiness_gate_criteria().keys() | list %}
 {#- criterion: (value on the gate row, setting in readiness_gate_criteria,
     comparison, step of the suggested value); ticket_trend and exec_sponsor
     are not thresholds #}
-{%- set thresholds = {
-    'days_since_onboarding':
-        ('days_since_onboarding', 'days_since_onboarding_above', 'above', 1),
-    'core_features_adopted':
-        ('core_features_used_30d', 'core_features_adopted_at_least', 'at_least', 1),
-    'departments': ('departments_active_30d', 'departments_at_least', 'at_least', 1),
-    'health_score': ('health_score', 'health_score_at_least', 'at_least', 1),
-    'active_user_seat_ratio':
-        ('active_user_seat_ratio', 'active_user_seat_ratio_above', 'above', 0.01),
-    'nps': ('latest_nps_score', 'nps_at_least', 'at_least', 1),
-} %}
+{%- set thresholds = {} %}
+{%- for criterion, definition in readiness_gate_criteria().items() if definition.setting %}
+    {%- do thresholds.update({criterion: (
+        definition.value, definition.setting, definition.comparison, definition.step
+    )}) %}
+{%- endfor %}
 
 with
 

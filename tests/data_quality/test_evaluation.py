@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from data_quality.checks import Expectation, QualityCheck
-from data_quality.runner import run_check
+from data_quality.evaluation import run_check
 
 
 def share_check(warn_max: float, error_max: float) -> QualityCheck:

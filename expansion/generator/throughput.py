@@ -2,7 +2,7 @@
 
 Each tier runs in its own Python process, so its peak resident memory
 (``ru_maxrss`` of that process) is measured honestly and not inflated by an
-earlier, larger tier. Run ``python -m expansion.generator.benchmark`` or call
+earlier, larger tier. Run ``python -m expansion.generator.throughput`` or call
 :func:`run_benchmark`.
 """
 
@@ -31,7 +31,7 @@ def run_benchmark(
             command = [
                 sys.executable,
                 "-m",
-                "expansion.generator.benchmark",
+                "expansion.generator.throughput",
                 "--child",
                 str(TIERS[tier]),
                 str(days),
