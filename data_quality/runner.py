@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -42,7 +43,11 @@ BoundValues = Mapping[tuple[str, str], float | None]
 
 @cache
 def _batch_definition() -> Any:
-    import great_expectations as gx  # slow to import; only when a check runs
+    with warnings.catch_warnings():
+        # GE imports pyspark when it is installed (the spark extra); pyspark warns that it
+        # does not support pandas 3, which GE's pandas frames here never ask of it
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas")
+        import great_expectations as gx  # slow to import; only when a check runs
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")

@@ -13,6 +13,7 @@ log and dbt's artifacts (:mod:`expansion.refresh_steps`).
 from __future__ import annotations
 
 import json
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from expansion.refresh_steps import (
     step_windows,
 )
 from expansion.runner import LOG_FILE_NAME
-from expansion.settings import DataDir
+from expansion.settings import DEFAULT_ENGINE, DataDir
 
 SIZES = {"S": 1_000, "M": 10_000, "L": 100_000}
 SLOWEST_MODELS = 10
@@ -58,6 +59,7 @@ class RefreshMeasurement:
 
 @dataclass(frozen=True)
 class BenchmarkResult:
+    engine: str
     accounts: int
     days: int
     landing_rows: int
@@ -72,7 +74,7 @@ class BenchmarkResult:
 
     def render(self) -> str:
         return (
-            f"{self.accounts:,} accounts x {self.days} days "
+            f"{self.engine}: {self.accounts:,} accounts x {self.days} days "
             f"({self.landing_rows:,} landing rows, {self.landing_bytes / 1e9:.2f} GB): "
             f"generate {self.generate_seconds:.0f} s | "
             f"full refresh {self.full.seconds:.0f} s, peak {self.full.peak_rss_mb:,.0f} MB | "
@@ -103,21 +105,23 @@ def restore(holding: Path, landing: Path, files: list[Path]) -> None:
         shutil.move(path, landing / path.relative_to(holding))
 
 
-def measure_refresh(run: str, landing: Path, data_dir: Path, log: Path) -> RefreshMeasurement:
-    """Run one refresh in a child process; its peak memory comes from the child's rusage,
-    the steps' figures from its run log, dbt's artifacts and the sampled process tree."""
+def measure_refresh(
+    run: str, landing: Path, data_dir: Path, log: Path, engine: str
+) -> RefreshMeasurement:
+    """Run one refresh in a child process (:func:`refresh_reporting_peak_memory`); its peak
+    memory comes from the child's rusage, the steps' figures from its run log, dbt's
+    artifacts and the sampled process tree."""
     command = [
         sys.executable,
-        "-c",
-        "import json, resource, sys; from expansion.cli import main; code = main(sys.argv[1:]); "
-        "print(json.dumps({'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-        "'children_peak_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})); "
-        "sys.exit(code)",
+        "-m",
+        "expansion.benchmark",
         "refresh",
         "--landing",
         str(landing),
         "--data-dir",
         str(data_dir),
+        "--engine",
+        engine,
     ]
     started = time.perf_counter()
     started_at = time.time()
@@ -181,7 +185,9 @@ def dbt_steps(target: Path, samples: list[tuple[float, int]]) -> list[StepMeasur
     return steps
 
 
-def run_refresh_benchmark(accounts: int, days: int, workdir: Path) -> BenchmarkResult:
+def run_refresh_benchmark(
+    accounts: int, days: int, workdir: Path, engine: str = DEFAULT_ENGINE
+) -> BenchmarkResult:
     workdir.mkdir(parents=True, exist_ok=True)
     landing, data_dir, holding = workdir / "landing", workdir / "data", workdir / "next_night"
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -191,15 +197,16 @@ def run_refresh_benchmark(accounts: int, days: int, workdir: Path) -> BenchmarkR
     generated = generate(config)
     held_back = hold_back_last_day(landing, holding, config.end_date.isoformat())
 
-    full = measure_refresh("full", landing, data_dir, workdir / "full_refresh.log")
+    full = measure_refresh("full", landing, data_dir, workdir / "full_refresh.log", engine)
     if full.exit_code != 0:
         raise RuntimeError(f"the full refresh failed; see {workdir / 'full_refresh.log'}")
     restore(holding, landing, held_back)
-    nightly = measure_refresh("nightly", landing, data_dir, workdir / "nightly_refresh.log")
+    nightly = measure_refresh("nightly", landing, data_dir, workdir / "nightly_refresh.log", engine)
     if nightly.exit_code != 0:
         raise RuntimeError(f"the nightly refresh failed; see {workdir / 'nightly_refresh.log'}")
 
     return BenchmarkResult(
+        engine=engine,
         accounts=accounts,
         days=days,
         landing_rows=generated.total_rows,
@@ -212,3 +219,23 @@ def run_refresh_benchmark(accounts: int, days: int, workdir: Path) -> BenchmarkR
 
 def result_as_json(result: BenchmarkResult) -> str:
     return json.dumps({**asdict(result), "nightly_share_of_full": result.nightly_share_of_full})
+
+
+def refresh_reporting_peak_memory(argv: list[str]) -> int:
+    """``expansion <argv>``, then its peak resident memory and that of the largest child it
+    waited for, as a JSON line. A module run with ``-m``, not ``python -c``: pyspark (which
+    Great Expectations imports when the spark extra is installed) takes a ``__main__``
+    without a file for its own doctests and exits."""
+    from expansion.cli import main
+
+    code = main(argv)
+    peaks = {
+        "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "children_peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    print(json.dumps(peaks), flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(refresh_reporting_peak_memory(sys.argv[1:]))

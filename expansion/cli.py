@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from expansion.settings import PROJECT_ROOT, DataDir
+from expansion.settings import ENGINE_ENV, ENGINES, PROJECT_ROOT, DataDir, engine_from_env
 
 DEMO_DATA_DIR = PROJECT_ROOT / "data"
 
@@ -110,12 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--landing", type=Path, required=True)
     refresh.add_argument("--data-dir", type=Path, required=True)
     refresh.add_argument("--as-of", type=_date, default=None)
+    _add_engine_argument(refresh)
     _add_wait_argument(refresh)
 
     demo = commands.add_parser("demo", help="generate the demo company and refresh it")
     demo.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
     demo.add_argument("--accounts", type=_positive_int, default=defaults.accounts)
     demo.add_argument("--days", type=_positive_int, default=defaults.days)
+    _add_engine_argument(demo)
     _add_wait_argument(demo)
     _add_feed_shapes(demo, defaults)
 
@@ -142,12 +144,37 @@ def build_parser() -> argparse.ArgumentParser:
     benchmark.add_argument("--days", type=_positive_int, default=defaults.days)
     benchmark.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "data" / "benchmark")
     benchmark.add_argument("--json", action="store_true", help="print the result as JSON")
+    _add_engine_argument(benchmark)
 
     ui = commands.add_parser("ui", help="serve the Dagster UI on 127.0.0.1 for a data directory")
     ui.add_argument("--data-dir", type=Path, default=DEMO_DATA_DIR)
     ui.add_argument("--landing", type=Path, default=None, help="default: <data-dir>/landing")
     ui.add_argument("--port", type=int, default=3000)
     return parser
+
+
+def _add_engine_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help=(
+            "the engine dbt builds the models on: duckdb (embedded) or spark (local mode "
+            f"through dbt-spark; needs the spark extra and Java 17); default: ${ENGINE_ENV}, "
+            "else duckdb"
+        ),
+    )
+
+
+def _engine_missing(engine: str) -> int | None:
+    """Exit code 2 with what to install when the engine cannot run here; None when it can."""
+    from expansion.engines import missing_requirements
+    from expansion.runner import ExitCode
+
+    missing = missing_requirements(engine)
+    for message in missing:
+        print(f"error: {message}", file=sys.stderr)
+    return ExitCode.USAGE if missing else None
 
 
 def _add_wait_argument(parser: argparse.ArgumentParser) -> None:
@@ -192,7 +219,9 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def refresh(landing: Path, data_dir: Path, as_of: dt.date | None, wait_seconds: float) -> int:
+def refresh(
+    landing: Path, data_dir: Path, as_of: dt.date | None, wait_seconds: float, engine: str
+) -> int:
     """The nightly job; the exit code is :class:`~expansion.runner.ExitCode`."""
     from expansion.refresh_lock import RefreshAlreadyRunning
     from expansion.runner import ExitCode, run_nightly_refresh
@@ -200,10 +229,15 @@ def refresh(landing: Path, data_dir: Path, as_of: dt.date | None, wait_seconds: 
     if not landing.is_dir():
         print(f"error: landing directory {landing} does not exist", file=sys.stderr)
         return ExitCode.USAGE
-    print(f"refreshing {data_dir} from {landing}", flush=True)
+    unavailable = _engine_missing(engine)
+    if unavailable is not None:
+        return unavailable
+    print(f"refreshing {data_dir} from {landing} on {engine}", flush=True)
     data = DataDir(data_dir.resolve())
     try:
-        summary = run_nightly_refresh(landing, data_dir, as_of, wait_seconds=wait_seconds)
+        summary = run_nightly_refresh(
+            landing, data_dir, as_of, wait_seconds=wait_seconds, engine=engine
+        )
     except RefreshAlreadyRunning as busy:
         print(f"error: {busy}; nothing was done, try again later", file=sys.stderr)
         return ExitCode.ALREADY_RUNNING
@@ -227,12 +261,15 @@ def demo(args: argparse.Namespace) -> int:
         accounts=args.accounts, days=args.days, out=landing, **_feed_shapes(args)
     )
     wait_seconds = _wait_seconds(args)
+    unavailable = _engine_missing(args.engine)
+    if unavailable is not None:
+        return unavailable
     try:
         # rewriting the landing zone is part of the refresh: not while another one reads it
         with hold_refresh_lock(args.data_dir, wait_seconds):
             print(f"generating a demo company of {args.accounts:,} accounts x {args.days} days")
             print(generate_company(config))
-            return refresh(landing, args.data_dir, config.end_date, wait_seconds)
+            return refresh(landing, args.data_dir, config.end_date, wait_seconds, args.engine)
     except RefreshAlreadyRunning as busy:
         print(f"error: {busy}; nothing was done, try again later", file=sys.stderr)
         return ExitCode.ALREADY_RUNNING
@@ -288,10 +325,16 @@ def export(args: argparse.Namespace) -> int:
 def benchmark(args: argparse.Namespace) -> int:
     from expansion.benchmark import SIZES, result_as_json, run_refresh_benchmark
 
+    unavailable = _engine_missing(args.engine)
+    if unavailable is not None:
+        return unavailable
     accounts = args.accounts or SIZES[args.size]
-    workdir = args.workdir / f"{accounts}_accounts"
-    print(f"benchmarking {accounts:,} accounts x {args.days} days in {workdir}", flush=True)
-    result = run_refresh_benchmark(accounts, args.days, workdir)
+    workdir = args.workdir / f"{accounts}_accounts_{args.engine}"
+    print(
+        f"benchmarking {accounts:,} accounts x {args.days} days on {args.engine} in {workdir}",
+        flush=True,
+    )
+    result = run_refresh_benchmark(accounts, args.days, workdir, args.engine)
     print(result_as_json(result) if args.json else result.render())
     return 0
 
@@ -300,17 +343,24 @@ def ui(args: argparse.Namespace) -> int:
     from expansion.runner import configure_environment
     from expansion.ui import serve
 
-    configure_environment(args.landing or args.data_dir / "landing", args.data_dir, as_of=None)
+    landing = args.landing or args.data_dir / "landing"
+    configure_environment(landing, args.data_dir, as_of=None, engine=engine_from_env())
     command = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
     command += ["--host", "127.0.0.1", "--port", str(args.port)]
     return serve(command)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "engine", "") is None:
+        try:
+            args.engine = engine_from_env()
+        except ValueError as error:
+            parser.error(str(error))
     commands = {
         "generate": generate,
-        "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of, _wait_seconds(a)),
+        "refresh": lambda a: refresh(a.landing, a.data_dir, a.as_of, _wait_seconds(a), a.engine),
         "demo": demo,
         "backtest": backtest,
         "check": check,

@@ -32,14 +32,14 @@ SQL_TYPES: dict[str, str] = {
     "timestamp": "timestamp",
     "boolean": "boolean",
 }
-"""How each logical type is stored in the warehouse's ``raw`` schema."""
+"""How each logical type is stored in the raw zone (its Parquet files)."""
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_source_file", "varchar"),
     ("_source_row_number", "bigint"),
     ("_loaded_at", "timestamp"),
 )
-"""Columns ingestion adds to every raw table: the landing file (relative to the
+"""Columns ingestion adds to every raw row: the landing file (relative to the
 landing directory), the 1-based data row within it, and when it was loaded."""
 
 
@@ -77,14 +77,9 @@ class Source:
 
     @property
     def raw_table(self) -> str:
+        """How SQL names the source's rows: ``raw.<source>`` (a view over its folder of the
+        raw zone, see :func:`expansion.ingest.attach_raw_zone`)."""
         return f"raw.{self.name}"
-
-    def raw_table_ddl(self) -> str:
-        """``create table`` statement for this source's typed raw table."""
-        columns = [f"{c.name} {SQL_TYPES[c.type]}" for c in self.columns]
-        columns += [f"{name} {type_}" for name, type_ in LINEAGE_COLUMNS]
-        column_list = ",\n    ".join(columns)
-        return f"create table if not exists {self.raw_table} (\n    {column_list}\n)"
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -27,6 +27,8 @@ from typing import Any
 
 import duckdb
 
+from expansion.durable import fsync
+
 SERVING_SCHEMA = "marts"
 SERVING_STORAGE_VERSION = "v1.4.0"
 PUBLICATION_TABLE = "serving_publication"
@@ -117,9 +119,9 @@ def publish_serving_database(
         raise
     con.close()
 
-    _fsync(temp)
+    fsync(temp)
     os.replace(temp, serving)
-    _fsync(serving.parent)
+    fsync(serving.parent)
     return PublishResult(serving, tuple(sources), rows)
 
 
@@ -188,11 +190,3 @@ def _remove_database(path: Path) -> None:
     """A DuckDB file and its write-ahead log (a failed write - a full disk - leaves one)."""
     path.unlink(missing_ok=True)
     path.with_name(path.name + ".wal").unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -31,6 +31,8 @@ from expansion.settings import (
     AS_OF_DATE_ENV,
     DATA_DIR_ENV,
     DBT_EXECUTABLE,
+    DEFAULT_ENGINE,
+    ENGINE_ENV,
     LANDING_DIR_ENV,
     PROJECT_ROOT,
     DataDir,
@@ -187,10 +189,14 @@ def prepare_dagster_home(home: Path = DAGSTER_HOME) -> Path:
     return home
 
 
-def configure_environment(landing: Path, data_dir: Path, as_of: dt.date | None) -> None:
-    """Point the job's resources, dbt and Dagster at this company; before importing them."""
+def configure_environment(
+    landing: Path, data_dir: Path, as_of: dt.date | None, engine: str = DEFAULT_ENGINE
+) -> None:
+    """Point the job's resources, dbt and Dagster at this company and engine; before
+    importing them."""
     os.environ[LANDING_DIR_ENV] = str(landing.resolve())
     os.environ[DATA_DIR_ENV] = str(data_dir.resolve())
+    os.environ[ENGINE_ENV] = engine
     if as_of is None:
         os.environ.pop(AS_OF_DATE_ENV, None)
     else:
@@ -312,8 +318,10 @@ def run_nightly_refresh(
     as_of: dt.date | None = None,
     stream: TextIO | None = None,
     wait_seconds: float = 0.0,
+    engine: str = DEFAULT_ENGINE,
 ) -> RefreshSummary:
-    """Run the nightly job; progress goes to ``stream`` (standard output by default).
+    """Run the nightly job, building the models on ``engine``; progress goes to ``stream``
+    (standard output by default).
 
     Raises :class:`~expansion.refresh_lock.RefreshAlreadyRunning`, having touched
     nothing, when another refresh still holds the data directory after ``wait_seconds``.
@@ -321,7 +329,7 @@ def run_nightly_refresh(
     stream = stream or sys.stdout
     data = DataDir(data_dir.resolve())
     with hold_refresh_lock(data.root, wait_seconds):
-        configure_environment(landing, data_dir, as_of)
+        configure_environment(landing, data_dir, as_of, engine)
         import dagster as dg
 
         from orchestration.definitions import defs

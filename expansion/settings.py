@@ -3,7 +3,11 @@
 A data directory holds everything one company's warehouse writes::
 
     DATA_DIR/
-      warehouse.duckdb   the working database (raw, staging, intermediate, marts); one writer
+      raw/               the raw zone: validated landing files as Parquet, the rejects and
+                         the load ledger (expansion.ingest.zone); read by every engine
+      warehouse.duckdb   the working database (staging, intermediate, marts); one writer
+      spark/             the Spark engine's warehouse folder and metastore (--engine spark)
+      tmp/               where ingestion's DuckDB spills when a batch outgrows its memory
       serving.duckdb     validated marts, replaced atomically; what readers open
       site/              the rendered dashboards
       logs/              the last refresh's full log (dbt output included)
@@ -34,6 +38,16 @@ LANDING_DIR_ENV = "EXPANSION_LANDING_DIR"
 AS_OF_DATE_ENV = "EXPANSION_AS_OF_DATE"
 WAREHOUSE_PATH_ENV = "EXPANSION_WAREHOUSE_PATH"
 """Read by ``dbt_project/profiles.yml``; set from the data directory before dbt runs."""
+RAW_ZONE_ENV = "EXPANSION_RAW_DIR"
+"""Read by ``dbt_project/dbt_project.yml`` (the sources); set like the warehouse path."""
+SPARK_WAREHOUSE_DIR_ENV = "EXPANSION_SPARK_WAREHOUSE_DIR"
+SPARK_METASTORE_DIR_ENV = "EXPANSION_SPARK_METASTORE_DIR"
+"""Read by the ``spark`` target of ``dbt_project/profiles.yml``."""
+
+ENGINE_ENV = "EXPANSION_ENGINE"
+"""The engine dbt builds the models on; also the name of the dbt target."""
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,14 @@ class DataDir:
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def spark(self) -> Path:
+        return self.root / "spark"
 
     @property
     def serving(self) -> Path:
@@ -63,6 +85,13 @@ class DataDir:
 
 def data_dir_from_env() -> DataDir:
     return DataDir(Path(os.environ.get(DATA_DIR_ENV, PROJECT_ROOT / "data")).resolve())
+
+
+def engine_from_env() -> str:
+    engine = os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV}={engine!r} is not one of: {', '.join(ENGINES)}")
+    return engine
 
 
 def landing_dir_from_env() -> Path:

@@ -7,6 +7,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from expansion.settings import (
+    ENGINE_ENV,
+    RAW_ZONE_ENV,
+    SPARK_METASTORE_DIR_ENV,
+    SPARK_WAREHOUSE_DIR_ENV,
+    WAREHOUSE_PATH_ENV,
+    DataDir,
+)
+
 DBT_SOURCE_DIRS = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
 """Folders (under the project root) whose files dbt parses."""
 DBT_OUTPUT_DIRS = {"target", "logs"}
@@ -38,6 +47,27 @@ def dbt_build_args() -> list[str]:
     so dbt's partial parsing can reuse the last night's parse; the as-of date travels in
     the environment (``int_as_of_date``), not as a var, which would re-parse everything."""
     return ["build", "--exclude", "resource_type:unit_test"]
+
+
+def dbt_environment(data: DataDir, engine: str) -> dict[str, str]:
+    """What the dbt subprocess reads from its environment: the target (the engine), the
+    raw zone and, per engine, where it keeps its tables - all inside the data directory.
+
+    Spark in local mode binds its driver to 127.0.0.1 (``SPARK_LOCAL_IP``): a machine
+    whose host name does not resolve, or a container, cannot stall it.
+    """
+    variables = {
+        ENGINE_ENV: engine,
+        RAW_ZONE_ENV: str(data.raw),
+        WAREHOUSE_PATH_ENV: str(data.warehouse),
+    }
+    if engine == "spark":
+        variables |= {
+            "SPARK_LOCAL_IP": "127.0.0.1",
+            SPARK_WAREHOUSE_DIR_ENV: str(data.spark / "warehouse"),
+            SPARK_METASTORE_DIR_ENV: str(data.spark / "metastore_db"),
+        }
+    return variables
 
 
 @contextmanager

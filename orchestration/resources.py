@@ -9,11 +9,14 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from expansion.ingest import RawZone, attach_raw_zone
 from expansion.refresh_lock import hold_refresh_lock, wait_seconds_from_env
 from expansion.settings import (
     AS_OF_DATE_ENV,
+    DEFAULT_ENGINE,
     DataDir,
     data_dir_from_env,
+    engine_from_env,
     landing_dir_from_env,
 )
 
@@ -36,6 +39,8 @@ class WarehouseResource(dg.ConfigurableResource):
     """``YYYY-MM-DD``; when unset, models use the latest day present in the data."""
     memory_limit: str = "6GB"
     refresh_wait_seconds: float = 0.0
+    engine: str = DEFAULT_ENGINE
+    """The engine dbt builds the models on: ``duckdb`` or ``spark``."""
 
     @classmethod
     def from_environment(cls) -> "WarehouseResource":
@@ -45,6 +50,7 @@ class WarehouseResource(dg.ConfigurableResource):
             as_of_date=os.environ.get(AS_OF_DATE_ENV) or None,
             memory_limit=os.environ.get(DUCKDB_MEMORY_LIMIT_ENV, "6GB"),
             refresh_wait_seconds=wait_seconds_from_env(),
+            engine=engine_from_env(),
         )
 
     @contextmanager
@@ -61,6 +67,10 @@ class WarehouseResource(dg.ConfigurableResource):
         return Path(self.landing_dir)
 
     @property
+    def raw_zone(self) -> RawZone:
+        return RawZone(self.data.raw)
+
+    @property
     def as_of(self) -> dt.date | None:
         return dt.date.fromisoformat(self.as_of_date) if self.as_of_date else None
 
@@ -69,11 +79,32 @@ class WarehouseResource(dg.ConfigurableResource):
         """A connection to the working warehouse; the nightly job's steps take turns."""
         self.data.root.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(
-            str(self.data.warehouse),
-            read_only=read_only,
-            config={"memory_limit": self.memory_limit, "threads": os.cpu_count() or 2},
+            str(self.data.warehouse), read_only=read_only, config=self._duckdb_config()
         )
         try:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def ingestion_engine(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB that validates landing files; it spills to ``DATA_DIR/tmp``."""
+        spill = self.data.root / "tmp"
+        spill.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(config={**self._duckdb_config(), "temp_directory": str(spill)})
+        con.execute("set enable_progress_bar = false")
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def raw_reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """An in-memory DuckDB with views ``raw.<source>``, ``raw._rejects`` and
+        ``raw._load_ledger`` over the raw zone (for the raw checks)."""
+        with self.ingestion_engine() as con:
+            attach_raw_zone(con, self.raw_zone)
+            yield con
+
+    def _duckdb_config(self) -> dict[str, str | int]:
+        return {"memory_limit": self.memory_limit, "threads": os.cpu_count() or 2}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the project needs outside the Python environment.
 #
-#   chromium  headless browser for the dashboard tests (pytest -m browser)
+#   chromium                 headless browser for the dashboard tests (pytest -m browser)
+#   openjdk-17-jre-headless  Java 17 for Apache Spark (--engine spark, pytest -m spark)
 #
 # Idempotent: does nothing when every package is already installed. Needs root
 # (or sudo) on Debian 12 when something is missing.
@@ -9,6 +10,7 @@ set -euo pipefail
 
 packages=(
     chromium
+    openjdk-17-jre-headless
 )
 
 missing=()

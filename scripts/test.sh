@@ -10,7 +10,8 @@ export UV_COMPILE_BYTECODE=1 DBT_SEND_ANONYMOUS_USAGE_STATS=false
 # The test companies are small: two dbt models at a time fit DuckDB's memory
 # limit easily and save a few seconds per build (the default, 1, is for scale).
 export EXPANSION_DBT_THREADS=2
-uv sync --frozen
+# with the spark extra: the Spark parity tests (pytest -m spark) build on Spark too
+uv sync --frozen --extra spark
 export PATH="$PWD/.venv/bin:$PATH"
 
 work=$(mktemp -d)

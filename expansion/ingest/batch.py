@@ -1,22 +1,26 @@
-"""Validate and load one batch of files in set-based SQL.
+"""Validate one batch of files in set-based SQL.
 
 A batch is a few whole files concatenated into one Arrow table of text cells
-(see :mod:`expansion.ingest.files`). The caller wraps :func:`load_batch` in a
-transaction together with the ledger rows of the batch's files, so a batch is
-in the warehouse entirely or not at all.
+(see :mod:`expansion.ingest.files`). :func:`validate_batch` returns the rows to
+load and the rejects, as Arrow tables ordered by file and row; the caller
+stages them in the raw zone and records the batch in the ledger, so a batch is
+in the raw zone entirely or not at all.
 
-Steps, each one statement over the whole batch:
+It runs in a DuckDB connection where :func:`~expansion.ingest.zone.attach_raw_zone`
+made ``raw.<source>`` views over the zone. Steps, each one statement over the
+whole batch:
 
 1. copy the Arrow table into the temp table ``_ingest_batch``, casting every
    typed column once;
-2. remove what earlier versions of these paths loaded (rows and rejects);
-3. collect one reject per broken column rule and ``unknown_account`` in the
-   temp table ``_ingest_rejects``;
-4. rank the contract key of every other row by file then row, and look it up
-   in ``raw.<source>`` (temp table ``_ingest_keys``);
-5. add later repeats and keys already loaded as ``duplicate_key`` rejects;
-6. write the rejects, with each row's original cells, to ``raw._rejects``;
-7. insert the remaining rows, typed, into ``raw.<source>``.
+2. collect one reject per broken column rule and ``unknown_account`` (against
+   ``raw.accounts``) in the temp table ``_ingest_rejects``;
+3. rank the contract key of every other row by file then row, and look it up
+   in ``raw.<source>`` within the batch's key range, leaving out the rows of
+   the batch's own paths (the versions they replace) (temp table
+   ``_ingest_keys``);
+4. add later repeats and keys already loaded as ``duplicate_key`` rejects;
+5. read the rejects, with each row's original cells, and the remaining rows,
+   typed, out as Arrow tables.
 """
 
 from __future__ import annotations
@@ -45,21 +49,26 @@ _TEMP_TABLES = ("_ingest_batch", "_ingest_rejects", "_ingest_keys")
 @dataclass(frozen=True)
 class BatchCounts:
     rows_loaded: dict[str, int]
-    """Rows inserted, by file."""
+    """Rows accepted, by file."""
     rows_rejected: dict[str, int]
     """Distinct rows rejected, by file."""
     rejects_by_rule: Counter[str]
     """Reject rows (a row can break several rules), by rule."""
 
 
-def load_batch(
-    con: duckdb.DuckDBPyConnection,
-    source: Source,
-    batch: pa.Table,
-    replaced_paths: list[str],
-    loaded_at: datetime,
-) -> BatchCounts:
-    """Load ``batch`` into ``raw.<source>`` and its rejects into ``raw._rejects``."""
+@dataclass(frozen=True)
+class ValidatedBatch:
+    rows: pa.Table
+    """The accepted rows, typed, with lineage; ordered by file, then row."""
+    rejects: pa.Table
+    """One row per broken rule (``raw._rejects`` columns); ordered by file, row, rule."""
+    counts: BatchCounts
+
+
+def validate_batch(
+    con: duckdb.DuckDBPyConnection, source: Source, batch: pa.Table, loaded_at: datetime
+) -> ValidatedBatch:
+    """Split ``batch`` into the rows to load and the rejects."""
     con.register("_ingest_arrow", batch)
     try:
         con.execute(
@@ -69,27 +78,17 @@ def load_batch(
     finally:
         con.unregister("_ingest_arrow")
     try:
-        if replaced_paths:
-            _remove_earlier_versions(con, source, replaced_paths)
         _collect_rule_rejects(con, source)
         _rank_keys(con, source)
         _collect_duplicate_rejects(con, source)
-        _write_rejects(con, source, loaded_at)
-        _insert_rows(con, source, loaded_at)
-        return _counts(con)
+        return ValidatedBatch(
+            rows=_accepted_rows(con, source, loaded_at),
+            rejects=_reject_rows(con, source, loaded_at),
+            counts=_counts(con),
+        )
     finally:
         for table in _TEMP_TABLES:
             con.execute(f"drop table if exists {table}")
-
-
-def _remove_earlier_versions(
-    con: duckdb.DuckDBPyConnection, source: Source, paths: list[str]
-) -> None:
-    con.execute(f"delete from {source.raw_table} where list_contains(?, _source_file)", [paths])
-    con.execute(
-        "delete from raw._rejects where source = ? and list_contains(?, source_file)",
-        [source.name, paths],
-    )
 
 
 def _collect_rule_rejects(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -107,17 +106,29 @@ def _collect_rule_rejects(con: duckdb.DuckDBPyConnection, source: Source) -> Non
 
 
 def _rank_keys(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """``_ingest_keys``: per unrejected row, its key's rank in the batch and any loaded twin."""
+    """``_ingest_keys``: per unrejected row, its key's rank in the batch and any loaded twin.
+
+    The loaded rows are looked up within the batch's range of every key column, given
+    as constants so that the Parquet scan skips the files and row groups whose
+    statistics lie outside it (a daily file's batch reads only its own days), and
+    without the rows of the batch's own paths (the versions they replace)."""
     keys = [ident(name) for name in source.key]
-    typed_keys = ", ".join(
-        f"{typed_value(source.column(name))} as {ident(name)}" for name in source.key
-    )
+    typed = [typed_value(source.column(name)) for name in source.key]
+    bounds = con.execute(
+        f"select {', '.join(f'min({value}), max({value})' for value in typed)} from _ingest_batch"
+    ).fetchone()
+    in_range = " and ".join(f"{key} between ? and ?" for key in keys)
+    replaced = con.execute("select distinct _source_file from _ingest_batch").fetchall()
     match_loaded = " and ".join(f"loaded.{key} = clean.{key}" for key in keys)
     con.execute(
         f"""
         create or replace temp table _ingest_keys as
         with clean as (
-            select rowid as batch_row, _source_file, _source_row_number, {typed_keys}
+            select
+                rowid as batch_row,
+                _source_file,
+                _source_row_number,
+                {", ".join(f"{value} as {key}" for value, key in zip(typed, keys, strict=True))}
             from _ingest_batch
             where rowid not in (select batch_row from _ingest_rejects)
         )
@@ -130,12 +141,17 @@ def _rank_keys(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             loaded._source_file as loaded_file,
             loaded._source_row_number as loaded_row
         from clean
-        left join {source.raw_table} as loaded on {match_loaded}
+        left join (
+            select {", ".join(keys)}, _source_file, _source_row_number
+            from {source.raw_table}
+            where {in_range} and not list_contains(?, _source_file)
+        ) as loaded on {match_loaded}
         window first_seen as (
             partition by {", ".join(f"clean.{key}" for key in keys)}
             order by clean._source_file, clean._source_row_number
         )
-        """
+        """,
+        [*bounds, [path for (path,) in replaced]],
     )
 
 
@@ -165,37 +181,40 @@ def _collect_duplicate_rejects(con: duckdb.DuckDBPyConnection, source: Source) -
     )
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> None:
-    con.execute(
+def _reject_rows(con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> pa.Table:
+    return con.sql(
         f"""
-        insert into raw._rejects (
-            source, source_file, source_row_number, rule, column_name, message,
-            original_values, rejected_at
-        )
         select
-            ?, _source_file, _source_row_number, rule, column_name, message,
-            {original_values(source)}, ?
+            $source as source,
+            _source_file as source_file,
+            _source_row_number as source_row_number,
+            rule,
+            column_name,
+            message,
+            cast({original_values(source)} as varchar) as original_values,
+            $loaded_at as rejected_at
         from _ingest_rejects
         join _ingest_batch on _ingest_batch.rowid = _ingest_rejects.batch_row
+        order by _ingest_batch.rowid, rule, column_name
         """,
-        [source.name, loaded_at],
-    )
+        params={"source": source.name, "loaded_at": loaded_at},
+    ).to_arrow_table()
 
 
-def _insert_rows(con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> None:
+def _accepted_rows(con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> pa.Table:
     targets = [ident(name) for name in source.column_names]
     targets += [name for name, _ in LINEAGE_COLUMNS]
-    values = [typed_value(column) for column in source.columns]
-    con.execute(
+    values = [f"{typed_value(column)} as {ident(column.name)}" for column in source.columns]
+    return con.sql(
         f"""
-        insert into {source.raw_table} ({", ".join(targets)})
-        select {", ".join(values)}, _source_file, _source_row_number, ?
+        select {", ".join(values)}, _source_file, _source_row_number, $loaded_at as _loaded_at
         from _ingest_keys as keys
         join _ingest_batch on _ingest_batch.rowid = keys.batch_row
         where keys.loaded_file is null and keys.occurrence = 1
+        order by keys.batch_row
         """,
-        [loaded_at],
-    )
+        params={"loaded_at": loaded_at},
+    ).to_arrow_table()
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> BatchCounts:

@@ -1,9 +1,12 @@
-"""``raw._load_ledger``: which version of each landing file is in the warehouse.
+"""The load ledger: which version of each landing file is in the raw zone.
 
-One row per (path, content hash). The newest version of a path (highest
-``version``) is its *current* entry and is never ``superseded``:
+One row per (path, content hash), kept per source in ``raw/_load_ledger/<source>.parquet``
+(see :mod:`expansion.ingest.zone`). While a source is ingested it is a temporary table
+of the ingestion's DuckDB connection (:func:`open_ledger`); :func:`commit_ledger` writes
+it back, which is the commit point of every change. The newest version of a path
+(highest ``version``) is its *current* entry and is never ``superseded``:
 
-* ``loaded``: its rows are in ``raw.<source>`` and its rejects in ``raw._rejects``;
+* ``loaded``: its rows are in ``raw/<source>/`` and its rejects in ``raw/_rejects/``;
 * ``refused``: the file could not be loaded (``message`` says why). A refused
   replacement leaves the previous loaded version's rows in place;
 * ``superseded``: an older version, replaced by a newer one that loaded (or,
@@ -18,15 +21,48 @@ named like a data file, an unreadable file, a missing required source folder
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from expansion.ingest.files import LandingFile
+from expansion.ingest.zone import LEDGER_COLUMNS, LoadedVersion, RawZone, sql_literal
 
 NO_CONTENT = "unreadable"
 """The content hash recorded for a refused entry that could not be read at all."""
+
+LEDGER = "_load_ledger"
+"""The temporary table holding one source's ledger during its ingestion."""
+
+
+def open_ledger(con: duckdb.DuckDBPyConnection, zone: RawZone, source_name: str) -> None:
+    """Read the source's ledger from the zone into the temporary table :data:`LEDGER`."""
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in LEDGER_COLUMNS)
+    con.execute(
+        f"create or replace temp table {LEDGER} "
+        f"({columns}, primary key (source_file, content_hash))"
+    )
+    con.execute(
+        f"insert into {LEDGER} select * from "
+        f"read_parquet({sql_literal(str(zone.ledger_file(source_name)))})"
+    )
+
+
+def commit_ledger(con: duckdb.DuckDBPyConnection, zone: RawZone, source_name: str) -> None:
+    """Write the temporary ledger back to the zone, in one rename."""
+    ledger = con.sql(f"select * from {LEDGER} order by source_file, version").to_arrow_table()
+    zone.commit_ledger(source_name, ledger)
+
+
+def loaded_versions(con: duckdb.DuckDBPyConnection) -> dict[str, LoadedVersion]:
+    """The loaded version of every path: what the zone's files must hold."""
+    rows = con.execute(
+        f"select source_file, content_hash, rows_rejected from {LEDGER} where status = 'loaded'"
+    ).fetchall()
+    return {path: LoadedVersion(digest, bool(rejected)) for path, digest, rejected in rows}
 
 
 @dataclass(frozen=True)
@@ -55,9 +91,9 @@ class FileOutcome:
 def current_entries(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[str, LedgerEntry]:
     """The newest ledger entry of every path of a source, by path."""
     rows = con.execute(
-        """
+        f"""
         select source_file, content_hash, version, status, size_bytes, mtime_ns, message
-        from raw._load_ledger
+        from {LEDGER}
         where source = ?
         qualify version = max(version) over (partition by source_file)
         """,
@@ -69,9 +105,9 @@ def current_entries(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[st
 def loaded_rows(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[str, tuple[int, int]]:
     """The loaded version of every path of a source: path -> (version, rows in that file)."""
     rows = con.execute(
-        """
+        f"""
         select source_file, version, rows_in_file
-        from raw._load_ledger
+        from {LEDGER}
         where source = ? and status = 'loaded'
         """,
         [source_name],
@@ -81,15 +117,16 @@ def loaded_rows(con: duckdb.DuckDBPyConnection, source_name: str) -> dict[str, t
 
 def withdraw_refusals(
     con: duckdb.DuckDBPyConnection, source_name: str, present: set[str], at: datetime
-) -> None:
-    """Mark ``withdrawn`` the refusals of entries that are no longer in the landing zone."""
-    con.execute(
-        """
-        update raw._load_ledger set status = 'withdrawn', superseded_at = ?
+) -> int:
+    """Mark ``withdrawn`` the refusals of entries that are no longer in the landing zone;
+    returns how many."""
+    return con.execute(
+        f"""
+        update {LEDGER} set status = 'withdrawn', superseded_at = ?
         where source = ? and status = 'refused' and not list_contains(?, source_file)
         """,
         [at, source_name, sorted(present)],
-    )
+    ).fetchone()[0]
 
 
 def is_unchanged_on_disk(file: LandingFile, entry: LedgerEntry | None) -> bool:
@@ -107,8 +144,8 @@ def next_version(entry: LedgerEntry | None) -> int:
 def record_touched(con: duckdb.DuckDBPyConnection, file: LandingFile, content_hash: str) -> None:
     """Same content, new size/mtime on disk: remember them so the next run skips hashing."""
     con.execute(
-        """
-        update raw._load_ledger set size_bytes = ?, mtime_ns = ?
+        f"""
+        update {LEDGER} set size_bytes = ?, mtime_ns = ?
         where source_file = ? and content_hash = ?
         """,
         [file.size_bytes, file.mtime_ns, file.relative_path, content_hash],
@@ -116,38 +153,52 @@ def record_touched(con: duckdb.DuckDBPyConnection, file: LandingFile, content_ha
 
 
 def record_loaded(
-    con: duckdb.DuckDBPyConnection, source_name: str, outcome: FileOutcome, at: datetime
+    con: duckdb.DuckDBPyConnection,
+    source_name: str,
+    outcomes: Sequence[FileOutcome],
+    at: datetime,
 ) -> None:
-    """Mark every other version of the path superseded and this one loaded."""
-    file = outcome.file
-    con.execute(
-        """
-        update raw._load_ledger set status = 'superseded', superseded_at = ?
-        where source_file = ? and content_hash <> ? and status <> 'superseded'
-        """,
-        [at, file.relative_path, outcome.content_hash],
+    """Record each outcome's version as loaded and every other version of its path
+    superseded (one statement each for the whole batch)."""
+    loaded = pa.table(
+        {
+            "source_file": [o.file.relative_path for o in outcomes],
+            "content_hash": [o.content_hash for o in outcomes],
+            "version": pa.array([o.version for o in outcomes], pa.int32()),
+            "size_bytes": pa.array([o.file.size_bytes for o in outcomes], pa.int64()),
+            "mtime_ns": pa.array([o.file.mtime_ns for o in outcomes], pa.int64()),
+            "rows_in_file": pa.array([o.rows_in_file for o in outcomes], pa.int64()),
+            "rows_loaded": pa.array([o.rows_loaded for o in outcomes], pa.int64()),
+            "rows_rejected": pa.array([o.rows_rejected for o in outcomes], pa.int64()),
+        }
     )
-    con.execute(
-        """
-        insert or replace into raw._load_ledger (
-            source, source_file, content_hash, version, status, size_bytes, mtime_ns,
-            rows_in_file, rows_loaded, rows_rejected, message, ingested_at, superseded_at
+    con.register("_loaded_versions", loaded)
+    try:
+        con.execute(
+            f"""
+            update {LEDGER} set status = 'superseded', superseded_at = ?
+            from _loaded_versions as new
+            where {LEDGER}.source_file = new.source_file
+                and {LEDGER}.content_hash <> new.content_hash
+                and {LEDGER}.status <> 'superseded'
+            """,
+            [at],
         )
-        values (?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, null, ?, null)
-        """,
-        [
-            source_name,
-            file.relative_path,
-            outcome.content_hash,
-            outcome.version,
-            file.size_bytes,
-            file.mtime_ns,
-            outcome.rows_in_file,
-            outcome.rows_loaded,
-            outcome.rows_rejected,
-            at,
-        ],
-    )
+        con.execute(
+            f"""
+            insert or replace into {LEDGER} (
+                source, source_file, content_hash, version, status, size_bytes, mtime_ns,
+                rows_in_file, rows_loaded, rows_rejected, message, ingested_at, superseded_at
+            )
+            select
+                ?, source_file, content_hash, version, 'loaded', size_bytes, mtime_ns,
+                rows_in_file, rows_loaded, rows_rejected, null, ?, null
+            from _loaded_versions
+            """,
+            [source_name, at],
+        )
+    finally:
+        con.unregister("_loaded_versions")
 
 
 def record_refused(
@@ -161,15 +212,15 @@ def record_refused(
 ) -> None:
     """Record a refusal; an earlier refusal of the path is superseded, a loaded version stays."""
     con.execute(
-        """
-        update raw._load_ledger set status = 'superseded', superseded_at = ?
+        f"""
+        update {LEDGER} set status = 'superseded', superseded_at = ?
         where source_file = ? and content_hash <> ? and status = 'refused'
         """,
         [at, file.relative_path, content_hash],
     )
     con.execute(
-        """
-        insert or replace into raw._load_ledger (
+        f"""
+        insert or replace into {LEDGER} (
             source, source_file, content_hash, version, status, size_bytes, mtime_ns,
             rows_in_file, rows_loaded, rows_rejected, message, ingested_at, superseded_at
         )

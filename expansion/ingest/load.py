@@ -1,4 +1,4 @@
-"""Ingest a landing zone into the ``raw`` schema: triage files, read, load in batches."""
+"""Ingest a landing zone into the raw zone: triage files, read, validate and load in batches."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from expansion.contract import SOURCES, Source
-from expansion.ingest.batch import load_batch
+from expansion.ingest.batch import validate_batch
 from expansion.ingest.files import (
     FileRefused,
     LandingFile,
@@ -25,16 +26,19 @@ from expansion.ingest.ledger import (
     NO_CONTENT,
     FileOutcome,
     LedgerEntry,
+    commit_ledger,
     current_entries,
     is_unchanged_on_disk,
     loaded_rows,
+    loaded_versions,
     next_version,
+    open_ledger,
     record_loaded,
     record_refused,
     record_touched,
     withdraw_refusals,
 )
-from expansion.ingest.schema import ensure_raw_schema
+from expansion.ingest.zone import RawZone, StagedVersion, attach_raw_zone
 
 DEFAULT_BATCH_ROWS = 1_000_000
 """Whole files are gathered into a batch until it holds at least this many rows."""
@@ -57,7 +61,7 @@ class SourceLoadResult:
     """Files refused in this run or still refused since an earlier run (unchanged)."""
     rows_loaded: int
     rows_rejected: int
-    """Distinct rows sent to ``raw._rejects`` in this run."""
+    """Distinct rows rejected (written to ``raw/_rejects``) in this run."""
     rejects_by_rule: dict[str, int]
     """Reject rows in this run, by rule (a row breaking two rules counts under both)."""
     refusals: tuple[str, ...]
@@ -69,24 +73,28 @@ class SourceLoadResult:
 
 
 def ingest_source(
-    con: duckdb.DuckDBPyConnection,
+    zone: RawZone,
     landing_dir: Path,
     source: Source,
     *,
+    engine: duckdb.DuckDBPyConnection | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
 ) -> SourceLoadResult:
-    """Load the new and changed files of ``<landing_dir>/<source>/`` into ``raw.<source>``.
+    """Load the new and changed files of ``<landing_dir>/<source>/`` into the raw zone.
 
-    Each ``*.csv`` / ``*.parquet`` file is triaged against ``raw._load_ledger``:
+    ``engine`` is the DuckDB connection that validates (default: a new in-memory one);
+    it gets views ``raw.<source>`` and ``raw.accounts`` over the zone
+    (:func:`attach_raw_zone`). Each ``*.csv`` / ``*.parquet`` file is triaged against
+    the source's load ledger:
 
     * same path, size and mtime as its current ledger entry: skipped unread;
     * otherwise hashed (SHA-256): same content as the current entry: skipped
       (the new size/mtime are recorded);
     * new path: loaded as version 1;
-    * known path, new content: a corrected file. Loading it deletes the rows
-      and rejects of the path's earlier versions and marks those versions
-      ``superseded`` in the same transaction. If the new version is refused,
-      the earlier loaded version stays in place;
+    * known path, new content: a corrected file. Its rows and rejects replace
+      those of the path's earlier version, and that version becomes
+      ``superseded``, in the same commit. If the new version is refused, the
+      earlier loaded version stays in place;
     * a header-only (0-row) file replacing a version that had rows is refused,
       keeping those rows, unless ``<file>.confirm-empty`` lies beside it;
     * unreadable or lacking a required column: refused whole and recorded in
@@ -97,19 +105,40 @@ def ingest_source(
       same way, with content hash ``unreadable``; a refused entry that has left
       the folder is marked ``withdrawn``.
 
-    Rows breaking a rule go to ``raw._rejects`` (one row per broken rule; see
-    :mod:`expansion.ingest.rules`), never into ``raw.<source>``. Files are
+    Rows breaking a rule go to the rejects (one row per broken rule; see
+    :mod:`expansion.ingest.rules`), never into the source's rows. Files are
     loaded in path order, in batches of whole files of about ``batch_rows``
-    rows, one transaction per batch. Deleting a landing file does not unload
-    its rows. Account-referencing sources need ``raw.accounts`` loaded first.
+    rows, one commit per batch (:mod:`expansion.ingest.zone`). Deleting a
+    landing file does not unload its rows; deleting a file of the raw zone by
+    hand makes the next run read its landing file again. Account-referencing
+    sources need ``accounts`` loaded first.
     """
-    ensure_raw_schema(con)
+    with _engine(engine) as con:
+        zone.ensure()
+        attach_raw_zone(con, zone, {source.name, "accounts"})  # its rows, the known accounts
+        open_ledger(con, zone, source.name)
+        missing = set(zone.settle(source.name, loaded_versions(con)))
+        return _ingest(con, zone, landing_dir, source, missing, batch_rows)
+
+
+def _ingest(
+    con: duckdb.DuckDBPyConnection,
+    zone: RawZone,
+    landing_dir: Path,
+    source: Source,
+    missing: set[str],
+    batch_rows: int,
+) -> SourceLoadResult:
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     ledger = current_entries(con, source.name)
     tally = _Tally(source.name)
 
     def refuse_unreadable(relative_path: str, message: str, mtime_ns: int = 0) -> None:
-        _record_unreadable(con, source.name, ledger, relative_path, message, mtime_ns, loaded_at)
+        recorded = _record_unreadable(
+            con, source.name, ledger, relative_path, message, mtime_ns, loaded_at
+        )
+        if recorded:
+            commit_ledger(con, zone, source.name)
         tally.refuse(message)
 
     try:
@@ -121,15 +150,18 @@ def ingest_source(
         return tally.result()
     for entry in unreadable:
         refuse_unreadable(entry.relative_path, entry.message, entry.mtime_ns)
-    with _transaction(con):
-        present = {file.relative_path for file in files} | {e.relative_path for e in unreadable}
-        withdraw_refusals(con, source.name, present, loaded_at)
+    present = {file.relative_path for file in files} | {e.relative_path for e in unreadable}
+    if withdraw_refusals(con, source.name, present, loaded_at):
+        commit_ledger(con, zone, source.name)
     loaded = loaded_rows(con, source.name)
     pending: list[_ReadFile] = []
     for file in files:
         entry = ledger.get(file.relative_path)
         try:
-            digest = _hash_to_load(con, file, entry)
+            digest, touched = _hash_to_load(file, entry, file.relative_path in missing)
+            if touched:  # same content, new size/mtime: remember them, skip hashing next time
+                record_touched(con, file, entry.content_hash)
+                commit_ledger(con, zone, source.name)
             if digest is None:
                 tally.unchanged(entry)
                 continue
@@ -142,16 +174,19 @@ def ingest_source(
             refuse_unreadable(file.relative_path, message + "nothing of it was loaded")
             continue
         except FileRefused as refusal:
-            with _transaction(con):
-                record_refused(con, source.name, file, digest, version, str(refusal), loaded_at)
+            record_refused(con, source.name, file, digest, version, str(refusal), loaded_at)
+            commit_ledger(con, zone, source.name)
             tally.refuse(str(refusal))
             continue
-        pending.append(_ReadFile(file, digest, version, loaded.get(file.relative_path), table))
+        replaces = loaded.get(file.relative_path)
+        if replaces is not None and replaces[0] == version:
+            replaces = None  # the loaded version itself, read again (its data file was deleted)
+        pending.append(_ReadFile(file, digest, version, replaces, table))
         if sum(read.table.num_rows for read in pending) >= batch_rows:
-            _load(con, source, pending, loaded_at, tally)
+            _load(con, zone, source, pending, loaded_at, tally)
             pending = []
     if pending:
-        _load(con, source, pending, loaded_at, tally)
+        _load(con, zone, source, pending, loaded_at, tally)
     return tally.result()
 
 
@@ -210,29 +245,34 @@ def _record_unreadable(
     message: str,
     mtime_ns: int,
     at: datetime,
-) -> None:
+) -> bool:
     """Record the refusal of an entry that has no content to load, unless the ledger
-    already holds that very refusal as the path's current entry."""
+    already holds that very refusal as the path's current entry; True if recorded."""
     entry = ledger.get(relative_path)
     already = entry is not None and entry.content_hash == NO_CONTENT
     if already and entry.status == "refused" and entry.message == message:
-        return
+        return False
     version = entry.version if already else next_version(entry)
     placeholder = LandingFile(Path(relative_path), relative_path, 0, mtime_ns)
-    with _transaction(con):
-        record_refused(con, source_name, placeholder, NO_CONTENT, version, message, at)
+    record_refused(con, source_name, placeholder, NO_CONTENT, version, message, at)
+    return True
 
 
 def ingest_landing_zone(
-    con: duckdb.DuckDBPyConnection,
+    zone: RawZone,
     landing_dir: Path,
     sources: Sequence[Source] = SOURCES,
     *,
+    engine: duckdb.DuckDBPyConnection | None = None,
     batch_rows: int = DEFAULT_BATCH_ROWS,
 ) -> list[SourceLoadResult]:
     """Ingest every source, ``accounts`` first (the others are checked against it)."""
     ordered = sorted(sources, key=lambda source: source.name != "accounts")
-    return [ingest_source(con, landing_dir, source, batch_rows=batch_rows) for source in ordered]
+    with _engine(engine) as con:
+        return [
+            ingest_source(zone, landing_dir, source, engine=con, batch_rows=batch_rows)
+            for source in ordered
+        ]
 
 
 @dataclass(frozen=True)
@@ -294,40 +334,54 @@ class _Tally:
 
 
 def _hash_to_load(
-    con: duckdb.DuckDBPyConnection, file: LandingFile, entry: LedgerEntry | None
-) -> str | None:
-    """The file's hash when it must be read, else None.
+    file: LandingFile, entry: LedgerEntry | None, data_file_missing: bool
+) -> tuple[str | None, bool]:
+    """The file's hash when it must be read (else None), and whether only its size or
+    mtime changed since the ledger recorded it.
 
-    It must be read when its content is not the path's current version, or when it
-    is a refused header-only file whose ``.confirm-empty`` marker has appeared since.
-    A file whose size and mtime match the ledger is not read; one that only changed
-    on disk (same hash) gets its new size/mtime recorded.
+    It must be read when its content is not the path's current version, when it is a
+    refused header-only file whose ``.confirm-empty`` marker has appeared since, or when
+    its loaded version's data file is missing from the raw zone. A file whose size and
+    mtime match the ledger is not hashed.
     """
-    if _emptying_now_confirmed(file, entry):
-        return content_hash(file.path)
+    if data_file_missing or _emptying_now_confirmed(file, entry):
+        return content_hash(file.path), False
     if is_unchanged_on_disk(file, entry):
-        return None
+        return None, False
     digest = content_hash(file.path)
     if entry is not None and digest == entry.content_hash:
-        record_touched(con, file, digest)
-        return None
-    return digest
+        return None, True
+    return digest, False
 
 
 def _load(
     con: duckdb.DuckDBPyConnection,
+    zone: RawZone,
     source: Source,
     pending: list[_ReadFile],
     loaded_at: datetime,
     tally: _Tally,
 ) -> None:
-    batch = pa.concat_tables([read.table for read in pending])
-    replaced = [read.file.relative_path for read in pending if read.replaces is not None]
-    with _transaction(con):
-        counts = load_batch(con, source, batch, replaced, loaded_at)
-        for read in pending:
-            path = read.file.relative_path
-            outcome = FileOutcome(
+    """Validate a batch, stage its files, commit the ledger, then settle the zone."""
+    validated = validate_batch(con, source, pa.concat_tables([r.table for r in pending]), loaded_at)
+    rows = _by_file(validated.rows, "_source_file")
+    rejects = _by_file(validated.rejects, "source_file")
+    counts = validated.counts
+    empty_rows, empty_rejects = validated.rows.slice(0, 0), validated.rejects.slice(0, 0)
+    outcomes = []
+    for read in pending:
+        path = read.file.relative_path
+        zone.stage(
+            source,
+            StagedVersion(
+                path,
+                read.content_hash,
+                rows.get(path, empty_rows),
+                rejects.get(path, empty_rejects),
+            ),
+        )
+        outcomes.append(
+            FileOutcome(
                 read.file,
                 read.content_hash,
                 read.version,
@@ -335,7 +389,10 @@ def _load(
                 rows_loaded=counts.rows_loaded.get(path, 0),
                 rows_rejected=counts.rows_rejected.get(path, 0),
             )
-            record_loaded(con, source.name, outcome, loaded_at)
+        )
+    record_loaded(con, source.name, outcomes, loaded_at)
+    commit_ledger(con, zone, source.name)
+    zone.settle(source.name, loaded_versions(con))
     tally.files_loaded += len(pending)
     tally.replacements += [m for m in (read.replacement_message() for read in pending) if m]
     tally.rows_loaded += sum(counts.rows_loaded.values())
@@ -343,16 +400,28 @@ def _load(
     tally.rejects_by_rule += counts.rejects_by_rule
 
 
+def _by_file(table: pa.Table, column: str) -> dict[str, pa.Table]:
+    """A table ordered by ``column`` cut into one slice per value of it."""
+    counts = {item["values"]: item["counts"] for item in pc.value_counts(table[column]).to_pylist()}
+    slices, offset = {}, 0
+    for value in sorted(counts):
+        slices[value] = table.slice(offset, counts[value])
+        offset += counts[value]
+    return slices
+
+
 def _rows(count: int) -> str:
     return f"{count:,} row{'' if count == 1 else 's'}"
 
 
 @contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    con.begin()
+def _engine(engine: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The caller's connection, or a new in-memory one closed afterwards."""
+    if engine is not None:
+        yield engine
+        return
+    con = duckdb.connect()
     try:
-        yield
-    except BaseException:
-        con.rollback()
-        raise
-    con.commit()
+        yield con
+    finally:
+        con.close()

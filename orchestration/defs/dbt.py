@@ -7,14 +7,13 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from expansion.settings import (
-    AS_OF_DATE_ENV,
-    DBT_EXECUTABLE,
-    DBT_PROJECT_DIR,
-    PROJECT_ROOT,
-    WAREHOUSE_PATH_ENV,
+from expansion.settings import AS_OF_DATE_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT
+from orchestration.dbt_invocation import (
+    dbt_build_args,
+    dbt_environment,
+    environment,
+    manifest_is_stale,
 )
-from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
 from orchestration.resources import WarehouseResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -47,13 +46,13 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 def warehouse_dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    # dbt runs in a subprocess that reads the warehouse path and the as-of date from its
-    # environment, which the invocation copies when it starts. Its target folder is the
-    # data directory's own, the same every night: dbt reuses the last night's parse there
-    # (partial parsing), and the benchmark reads the night's run_results.json from it.
-    variables = {
-        WAREHOUSE_PATH_ENV: str(warehouse.data.warehouse),
-        AS_OF_DATE_ENV: warehouse.as_of_date or "",
+    # dbt runs in a subprocess that reads its target (the engine), the raw zone, the
+    # warehouse path and the as-of date from its environment, which the invocation copies
+    # when it starts. Its target folder is the data directory's own, the same every night:
+    # dbt reuses the last night's parse there (partial parsing), and the benchmark reads
+    # the night's run_results.json from it.
+    variables = dbt_environment(warehouse.data, warehouse.engine) | {
+        AS_OF_DATE_ENV: warehouse.as_of_date or ""
     }
     with environment(variables):
         invocation = dbt.cli(

@@ -1,9 +1,10 @@
-"""Landing zone → ``raw`` schema: one asset per source of the input contract."""
+"""Landing zone → the raw zone (Parquet under ``DATA_DIR/raw``): one asset per source of
+the input contract."""
 
 import dagster as dg
 
 from expansion.contract import SOURCES, Source, source_named
-from expansion.ingest import SourceLoadResult, ensure_raw_schema, ingest_source
+from expansion.ingest import SourceLoadResult, ingest_source
 from orchestration.resources import WarehouseResource
 
 LANDING_GROUP = "landing"
@@ -55,17 +56,17 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         group_name=INGESTION_GROUP,
         deps=deps,
         description=(
-            f"Validated rows of `{source.name}` (key: {', '.join(source.key)}); rows that break "
-            "a contract rule are in `raw._rejects`, files are tracked in `raw._load_ledger`."
+            f"Validated rows of `{source.name}` (key: {', '.join(source.key)}) in "
+            f"`raw/{source.name}/`, one Parquet file per landing file; rows that break a "
+            "contract rule are in `raw/_rejects/`, files are tracked in `raw/_load_ledger/`."
         ),
-        kinds={"duckdb"},
+        kinds={"parquet"},
     )
     def raw_source(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        with warehouse.connect() as con:
-            ensure_raw_schema(con)
-            result = ingest_source(con, warehouse.landing, source)
+        with warehouse.ingestion_engine() as engine:
+            result = ingest_source(warehouse.raw_zone, warehouse.landing, source, engine=engine)
         for refusal in result.refusals:
             context.log.error(refusal)
         for replacement in result.replacements:

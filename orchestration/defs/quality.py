@@ -8,7 +8,8 @@ warning (Dagster has two severities) naming the trigger in the ``quarantined``
 metadata: the night publishes and the trigger's alerts are held (dbt marks its
 firings and alert candidates; the outbox holds them).
 
-- The raw suite: one check per source on its ``raw`` asset (before dbt runs).
+- The raw suite: one check per source on its ``raw`` asset (before dbt runs), on
+  DuckDB views over the raw zone's Parquet files, whatever engine builds the models.
 - The calibration and mart suites: one step, ``warehouse_quality_checks``, after
   dbt, with one blocking check per guarded mart. It evaluates every check on a
   read-only connection, then - before reporting any result, so a failing night
@@ -128,7 +129,7 @@ def record(
         return append_history(con, reports, run_id, utc_now(), as_of)
 
 
-def build_asset_check(check: QualityCheck) -> dg.AssetChecksDefinition:
+def build_raw_check(check: QualityCheck) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(list(check.asset)),
         name=check.name,
@@ -138,7 +139,7 @@ def build_asset_check(check: QualityCheck) -> dg.AssetChecksDefinition:
     def quality_check(
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> dg.AssetCheckResult:
-        with warehouse.connect(read_only=True) as con:
+        with warehouse.raw_reader() as con:
             report = run_check(con, check, as_of=warehouse.as_of)
         record(warehouse, [report], context.run.run_id, warehouse.as_of)
         log_failures(context, report)
@@ -199,7 +200,7 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
 
 defs = dg.Definitions(
     asset_checks=[
-        *(build_asset_check(c) for c in RAW_CHECKS),
+        *(build_raw_check(c) for c in RAW_CHECKS),
         build_warehouse_checks(checks_on_assets(WAREHOUSE_CHECKS, warehouse_dbt_models.keys)),
     ]
 )

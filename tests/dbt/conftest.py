@@ -2,24 +2,29 @@
 more than once and compare the results: point in time, no look-ahead, incremental
 versus full.
 
-The ``warehouses`` fixture hands out a ``Warehouses`` helper:
+A warehouse here is a DuckDB file and its raw zone, the folder beside it with the same
+name and the suffix ``.raw`` (:func:`raw_zone_of`). The ``warehouses`` fixture hands out
+a ``Warehouses`` helper:
 
 - ``ingest(directory, config)``: generate a company and ingest its landing zone into
-  ``directory/delivered.duckdb`` (raw schema only);
+  the raw zone of ``directory/delivered.duckdb`` (no dbt model built yet);
 - ``copy(warehouse, target)`` and ``mutate_after(warehouse, day)``: a copy of a
   warehouse with every raw row dated after ``day`` deleted or changed
   (``MUTATIONS_AFTER_D``);
 - ``original_and_mutated(directory, config, day, select)``: both of the above, each
   built as of ``day`` (the point-in-time and no-look-ahead tests);
-- ``execute(warehouse, statements, parameters)``: other edits of the raw data;
-- ``restore_raw(warehouse, source)``: the raw tables of ``warehouse`` replaced by those
+- ``execute(warehouse, statements, parameters)``: other edits of the raw data (SQL on
+  tables ``raw.<source>``, written back to the raw zone);
+- ``query_raw(warehouse, sql, parameters)``: read the raw zone;
+- ``restore_raw(warehouse, source)``: the raw zone of ``warehouse`` replaced by that
   of ``source`` (the dbt schemas are kept), for the night-by-night builds;
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
   target and log folders and ``--vars {as_of_date: ...}``, models and seeds only;
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
   before ``day`` when a date column is given) as a multiset;
-- ``create_raw(warehouse, rows)``: a hand-made warehouse - the raw schema exactly as
-  ingestion creates it, filled with ``rows`` (``{source: [row dicts]}``).
+- ``create_raw(warehouse, rows)``: a hand-made warehouse - its raw zone laid out as
+  ingestion lays it out, holding ``rows`` (``{source: [row dicts]}``) as one landing
+  file per source.
 """
 
 from __future__ import annotations
@@ -33,12 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from dbt.cli.main import dbtRunner
 
 from expansion.contract import SOURCES, SOURCES_BY_NAME
 from expansion.generator import GeneratorConfig, generate
-from expansion.ingest import ensure_raw_schema, ingest_landing_zone
+from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
+from expansion.ingest.zone import EMPTY_FILE, arrow_schema, source_columns, sql_literal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -70,29 +78,33 @@ opportunity closed after D) rewritten. A line's contracted end_date is a contrac
 known from its start_date and is left alone."""
 
 
+def raw_zone_of(warehouse: Path) -> RawZone:
+    """The raw zone of a warehouse: the folder beside its DuckDB file, ``<name>.raw``."""
+    return RawZone(warehouse.with_suffix(".raw"))
+
+
 class Warehouses:
     def create_raw(self, warehouse: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
-        """Create the raw schema as ingestion does and load ``rows`` into it."""
-        con = duckdb.connect(str(warehouse))
-        try:
-            con.execute("create schema if not exists raw")
-            for src in SOURCES:
-                con.execute(src.raw_table_ddl())
-            for name, table_rows in rows.items():
-                src = SOURCES_BY_NAME[name]
-                columns = [*src.column_names, "_source_file", "_source_row_number", "_loaded_at"]
-                placeholders = ", ".join("?" for _ in columns)
-                columns_sql = ", ".join(columns)
-                lineage = (f"{name}/{name}.csv", LOADED_AT)
-                con.executemany(
-                    f"insert into {src.raw_table} ({columns_sql}) values ({placeholders})",
-                    [
-                        [*(row.get(c) for c in src.column_names), lineage[0], i, lineage[1]]
-                        for i, row in enumerate(table_rows, start=1)
-                    ],
-                )
-        finally:
-            con.close()
+        """Lay out the warehouse's raw zone as ingestion does and write ``rows``, one landing
+        file per source (``<source>/<source>.csv``)."""
+        zone = raw_zone_of(warehouse)
+        zone.ensure()
+        for name, table_rows in rows.items():
+            src = SOURCES_BY_NAME[name]
+            relative_path = f"{name}/{name}.csv"
+            records = [
+                {
+                    **{c: row.get(c) for c in src.column_names},
+                    "_source_file": relative_path,
+                    "_source_row_number": i,
+                    "_loaded_at": LOADED_AT,
+                }
+                for i, row in enumerate(table_rows, start=1)
+            ]
+            schema = arrow_schema(source_columns(src))
+            pq.write_table(
+                pa.Table.from_pylist(records, schema=schema), zone.data_file(name, relative_path)
+            )
         return warehouse
 
     def ingest(self, directory: Path, config: GeneratorConfig) -> Path:
@@ -100,48 +112,53 @@ class Warehouses:
         landing = directory / "landing"
         generate(dataclasses.replace(config, out=landing, truth_out=None))
         warehouse = directory / "delivered.duckdb"
-        con = duckdb.connect(str(warehouse))
-        try:
-            ensure_raw_schema(con)
-            ingest_landing_zone(con, landing)
-        finally:
-            con.close()
+        ingest_landing_zone(raw_zone_of(warehouse), landing)
         return warehouse
 
     def copy(self, warehouse: Path, target: Path) -> Path:
-        shutil.copyfile(warehouse, target)
+        if warehouse.exists():
+            shutil.copyfile(warehouse, target)
+        shutil.copytree(raw_zone_of(warehouse).root, raw_zone_of(target).root)
         return target
 
     def mutate_after(self, warehouse: Path, day: dt.date) -> None:
         self.execute(warehouse, MUTATIONS_AFTER_D, [day])
 
     def execute(self, warehouse: Path, statements: Sequence[str], parameters: list) -> int:
-        """Run each statement with the same parameters; the rows they changed, in total."""
-        changed = 0
-        con = duckdb.connect(str(warehouse))
+        """Run each statement with the same parameters on tables ``raw.<source>`` holding
+        the raw zone's rows, then write every source back as one Parquet file; the rows
+        the statements changed, in total."""
+        zone = raw_zone_of(warehouse)
+        con = duckdb.connect()
         try:
-            for statement in statements:
-                changed += con.execute(statement, parameters).fetchall()[0][0]
+            con.execute("create schema raw")
+            for source in SOURCES:
+                files = sql_literal(str(zone.source_dir(source.name) / "*.parquet"))
+                con.execute(f"create table raw.{source.name} as from read_parquet({files})")
+            changed = sum(con.execute(s, parameters).fetchall()[0][0] for s in statements)
+            for source in SOURCES:
+                folder = zone.source_dir(source.name)
+                for path in folder.glob("*.parquet"):
+                    if path.name != EMPTY_FILE:
+                        path.unlink()
+                rows = con.sql(f"from raw.{source.name}").to_arrow_table()
+                schema = arrow_schema(source_columns(source))
+                pq.write_table(rows.cast(schema), folder / "edited.parquet")
         finally:
             con.close()
         return changed
 
-    def restore_raw(self, warehouse: Path, source: Path) -> None:
-        con = duckdb.connect(str(warehouse))
+    def query_raw(self, warehouse: Path, sql: str, parameters: list | None = None) -> list:
+        con = duckdb.connect()
         try:
-            con.execute("attach ? as source_warehouse (read_only)", [str(source)])
-            tables = con.execute(
-                "select table_name from duckdb_tables()"
-                " where database_name = 'source_warehouse' and schema_name = 'raw'"
-            ).fetchall()
-            for (table,) in tables:
-                con.execute(f'delete from raw."{table}"')
-                con.execute(
-                    f'insert into raw."{table}" select * from source_warehouse.raw."{table}"'
-                )
-            con.execute("detach source_warehouse")
+            attach_raw_zone(con, raw_zone_of(warehouse))
+            return con.execute(sql, parameters or []).fetchall()
         finally:
             con.close()
+
+    def restore_raw(self, warehouse: Path, source: Path) -> None:
+        shutil.rmtree(raw_zone_of(warehouse).root)
+        shutil.copytree(raw_zone_of(source).root, raw_zone_of(warehouse).root)
 
     def build(
         self, warehouse: Path, work: Path, as_of: dt.date, select: Sequence[str] = ()
@@ -150,6 +167,7 @@ class Warehouses:
         selection = ["--select", *select] if select else []
         with pytest.MonkeyPatch.context() as env:
             env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+            env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
             env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
             result = dbtRunner().invoke(
                 [

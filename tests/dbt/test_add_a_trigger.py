@@ -26,7 +26,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig, generate
-from expansion.ingest import ensure_raw_schema, ingest_landing_zone
+from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COPIED = ("models", "seeds", "macros", "dbt_project", "tests/dbt")
@@ -150,11 +150,11 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
             defect_rate=0.0,
         )
     )
-    warehouse = root / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
+    warehouse, zone = root / "warehouse.duckdb", RawZone(root / "raw")
+    ingest_landing_zone(zone, landing)
+    con = duckdb.connect()
     try:
-        ensure_raw_schema(con)
-        ingest_landing_zone(con, landing)
+        attach_raw_zone(con, zone)
         threshold = int(
             con.execute("select quantile_disc(api_calls, 0.9) from raw.usage_daily").fetchall()[0][
                 0
@@ -166,6 +166,7 @@ def built_copy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     _add_trigger(root, threshold)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("EXPANSION_RAW_DIR", str(zone.root))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         result = dbtRunner().invoke(
             [

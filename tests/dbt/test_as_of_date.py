@@ -19,6 +19,7 @@ import pytest
 from dbt.cli.main import dbtRunner
 
 from expansion.settings import AS_OF_DATE_ENV
+from tests.dbt.conftest import raw_zone_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -42,6 +43,7 @@ def dbt(
     """One in-process dbt invocation with the nightly job's as-of variable set (or not)."""
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+        env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
         env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         if env_as_of is None:
             env.delenv(AS_OF_DATE_ENV, raising=False)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from expansion.generator import GeneratorConfig
@@ -58,13 +57,9 @@ def two_warehouses(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tupl
     original, mutated = warehouses.original_and_mutated(
         tmp_path_factory.mktemp("point_in_time"), config, D
     )
-    con = duckdb.connect(str(original))
-    try:
-        usage_after_d = con.execute(
-            "select count(*) from raw.usage_daily where usage_date > ?", [D]
-        ).fetchall()[0][0]
-    finally:
-        con.close()
+    ((usage_after_d,),) = warehouses.query_raw(
+        original, "select count(*) from raw.usage_daily where usage_date > ?", [D]
+    )
     assert usage_after_d > 0, "the company must have usage after D for the test to mean anything"
     return original, mutated
 

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from expansion.generator import GeneratorConfig
+from expansion.ingest import RawZone, attach_raw_zone
 from expansion.settings import PROJECT_ROOT
 from tests.e2e.conftest import COMPLIANCE_TAGS_FROM
 
@@ -24,6 +25,13 @@ def query(database, sql: str):
         return con.execute(sql).fetchone()[0]
 
 
+def query_raw(data_dir, sql: str):
+    """``sql`` over the data directory's raw zone, which DuckDB reads as ``raw.<source>``."""
+    with duckdb.connect() as con:
+        attach_raw_zone(con, RawZone(data_dir / "raw"))
+        return con.execute(sql).fetchone()[0]
+
+
 def outbox(database) -> list[tuple]:
     with duckdb.connect(str(database), read_only=True) as con:
         return con.execute(
@@ -32,11 +40,10 @@ def outbox(database) -> list[tuple]:
 
 
 def test_first_refresh_publishes_marts_and_renders_the_overview(company):
-    warehouse = company.data_dir / "warehouse.duckdb"
     serving = company.data_dir / "serving.duckdb"
-    accounts_loaded = query(warehouse, "select count(*) from raw.accounts")
-    rows_rejected = query(
-        warehouse,
+    accounts_loaded = query_raw(company.data_dir, "select count(*) from raw.accounts")
+    rows_rejected = query_raw(
+        company.data_dir,
         "select count(distinct (source, source_file, source_row_number)) from raw._rejects",
     )
 

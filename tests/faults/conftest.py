@@ -34,7 +34,7 @@ import pytest
 from expansion.alerts import WEBHOOK_URL_ENV
 from expansion.contract import SOURCES
 from expansion.generator import GeneratorConfig, generate
-from expansion.ingest import ensure_raw_schema, ingest_landing_zone
+from expansion.ingest import RawZone, attach_raw_zone, ingest_landing_zone
 from expansion.processes import live_children
 from expansion.refresh_lock import LOCK_FILE_NAME
 from expansion.settings import DBT_EXECUTABLE, PROJECT_ROOT
@@ -55,32 +55,45 @@ def tiny_landing(tmp_path_factory) -> Path:
 @pytest.fixture
 def landing_copy(tiny_landing, tmp_path) -> Path:
     """A private copy of the tiny landing zone (modification times kept, so the copy
-    matches ``tiny_warehouse``'s ledger)."""
+    matches ``tiny_raw_zone``'s ledger)."""
     landing = tmp_path / "landing"
     shutil.copytree(tiny_landing, landing)
     return landing
 
 
 @pytest.fixture(scope="session")
-def tiny_warehouse(tiny_landing, tmp_path_factory) -> Path:
-    """The tiny landing zone ingested (raw schema only); copy it before changing it."""
-    warehouse = tmp_path_factory.mktemp("tiny_warehouse") / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)
-        results = ingest_landing_zone(con, tiny_landing)
+def tiny_raw_zone(tiny_landing, tmp_path_factory) -> RawZone:
+    """The tiny landing zone ingested into a raw zone; copy it before changing it."""
+    zone = RawZone(tmp_path_factory.mktemp("tiny_data") / "raw")
+    results = ingest_landing_zone(zone, tiny_landing)
     assert [r for r in results if r.refusals or r.rows_rejected] == []
-    return warehouse
+    return zone
 
 
 @pytest.fixture
-def warehouse_copy(tiny_warehouse, tmp_path) -> Path:
-    target = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(tiny_warehouse, target)
-    return target
+def zone(tiny_raw_zone, tmp_path) -> RawZone:
+    """A private copy of ``tiny_raw_zone``."""
+    copy = RawZone(tmp_path / "data" / "raw")
+    shutil.copytree(tiny_raw_zone.root, copy.root)
+    return copy
+
+
+def raw_reader(zone: RawZone) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB reading the zone as it is at each query (``raw.<source>``...)."""
+    con = duckdb.connect()
+    attach_raw_zone(con, zone)
+    return con
+
+
+@pytest.fixture
+def raw(zone) -> duckdb.DuckDBPyConnection:
+    con = raw_reader(zone)
+    yield con
+    con.close()
 
 
 def raw_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every row of every ``raw.<source>`` table without its load time, sorted."""
+    """Every row of every ``raw.<source>`` without its load time, sorted."""
     return {
         source.name: sorted(
             con.execute(f"select * exclude (_loaded_at) from {source.raw_table}").fetchall()
@@ -113,10 +126,11 @@ def accounting_gaps(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 @dataclass(frozen=True)
 class WarehouseFacts:
-    """What the tests compare about a warehouse (fixtures cannot be imported as modules)."""
+    """What the tests compare about a raw zone (fixtures cannot be imported as modules)."""
 
     snapshot: Callable[[duckdb.DuckDBPyConnection], dict[str, list[tuple]]] = raw_snapshot
     gaps: Callable[[duckdb.DuckDBPyConnection], list[tuple]] = accounting_gaps
+    reader: Callable[[RawZone], duckdb.DuckDBPyConnection] = raw_reader
 
 
 @pytest.fixture(scope="session")

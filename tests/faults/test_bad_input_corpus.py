@@ -10,7 +10,7 @@ thing the way a real export or a person breaks it, and ingests again. For each:
   rejected, and ``raw.<source>`` holds exactly the loaded ones;
 - a re-run changes nothing and reports the same refusals;
 - once the input is corrected (the pristine file restored, the stray entry
-  removed), ingestion converges to the pristine warehouse.
+  removed), ingestion converges to the pristine raw zone.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expansion.ingest import SourceLoadResult, ingest_landing_zone
+from expansion.ingest import RawZone, SourceLoadResult, ingest_landing_zone
 
 Mutation = Callable[[Path], None]
 
@@ -287,8 +287,8 @@ CORPUS: dict[str, tuple[Mutation, Refused | Rejected]] = {
 }
 
 
-def ingest(con: duckdb.DuckDBPyConnection, landing: Path) -> list[SourceLoadResult]:
-    return ingest_landing_zone(con, landing)
+def ingest(zone: RawZone, landing: Path) -> list[SourceLoadResult]:
+    return ingest_landing_zone(zone, landing)
 
 
 def refusals(results: list[SourceLoadResult]) -> list[str]:
@@ -300,14 +300,6 @@ def ledger(con: duckdb.DuckDBPyConnection) -> list[tuple]:
         "select source_file, content_hash, version, status, message from raw._load_ledger"
         " order by all"
     ).fetchall()
-
-
-@pytest.fixture
-def warehouse(warehouse_copy):
-    """The tiny landing zone, already ingested cleanly."""
-    con = duckdb.connect(str(warehouse_copy))
-    yield con
-    con.close()
 
 
 def restore(landing: Path, pristine: Path, relative: str) -> None:
@@ -325,53 +317,51 @@ def restore(landing: Path, pristine: Path, relative: str) -> None:
 
 @pytest.mark.parametrize("case", list(CORPUS))
 def test_bad_input_is_refused_or_rejected_by_name_and_nothing_is_lost(
-    case, warehouse, landing_copy, tiny_landing, facts
+    case, zone, raw, landing_copy, tiny_landing, facts
 ):
     mutate, expected = CORPUS[case]
-    pristine = facts.snapshot(warehouse)
+    pristine = facts.snapshot(raw)
 
     mutate(landing_copy)
-    results = ingest(warehouse, landing_copy)
+    results = ingest(zone, landing_copy)
 
     if isinstance(expected, Refused):
         (message,) = refusals(results)
         assert message.startswith(expected.path.rstrip("/")), message
         assert expected.message in message, message
-        (current,) = [
-            row for row in ledger(warehouse) if row[0] == expected.path and row[3] == "refused"
-        ]
+        (current,) = [row for row in ledger(raw) if row[0] == expected.path and row[3] == "refused"]
         assert current[4] == message
-        assert facts.snapshot(warehouse) == pristine, "a refused entry changes nothing in raw"
+        assert facts.snapshot(raw) == pristine, "a refused entry changes nothing in raw"
     else:
         assert refusals(results) == []
-        found = warehouse.execute(
+        found = raw.execute(
             "select rule, message from raw._rejects"
             " where source_file = ? and source_row_number = ?",
             [expected.path, expected.row],
         ).fetchall()
         assert [rule for rule, _ in found] == [expected.rule]
         assert expected.message in found[0][1], found[0][1]
-    assert facts.gaps(warehouse) == []
+    assert facts.gaps(raw) == []
 
-    ledger_before_rerun = ledger(warehouse)
-    rerun = ingest(warehouse, landing_copy)
+    ledger_before_rerun = ledger(raw)
+    rerun = ingest(zone, landing_copy)
     assert sum(r.files_loaded for r in rerun) == 0
     assert refusals(rerun) == refusals(results)
-    assert ledger(warehouse) == ledger_before_rerun
+    assert ledger(raw) == ledger_before_rerun
 
     restore(landing_copy, tiny_landing, expected.path)
-    corrected = ingest(warehouse, landing_copy)
+    corrected = ingest(zone, landing_copy)
     assert refusals(corrected) == []
-    assert facts.snapshot(warehouse) == pristine
-    assert facts.gaps(warehouse) == []
+    assert facts.snapshot(raw) == pristine
+    assert facts.gaps(raw) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its permissions")
-def test_a_file_without_read_permission_is_refused(warehouse, landing_copy):
+def test_a_file_without_read_permission_is_refused(zone, landing_copy):
     (landing_copy / NEW_USAGE_DAY).write_bytes((landing_copy / USAGE_DAY).read_bytes())
     (landing_copy / NEW_USAGE_DAY).chmod(0)
 
-    results = ingest(warehouse, landing_copy)
+    results = ingest(zone, landing_copy)
 
     assert refusals(results) == [
         f"{NEW_USAGE_DAY}: cannot be read (permission denied); nothing of it was loaded"
@@ -379,16 +369,16 @@ def test_a_file_without_read_permission_is_refused(warehouse, landing_copy):
 
 
 def test_a_header_only_file_with_a_confirmation_marker_empties_the_day_and_says_so(
-    warehouse, landing_copy, facts
+    zone, raw, landing_copy, facts
 ):
-    rows_before = warehouse.execute(
+    rows_before = raw.execute(
         "select count(*) from raw.usage_daily where _source_file = ?", [USAGE_DAY]
     ).fetchone()[0]
     header_only(USAGE_DAY)(landing_copy)
-    ingest(warehouse, landing_copy)  # refused: the rows stay
+    ingest(zone, landing_copy)  # refused: the rows stay
     (landing_copy / (USAGE_DAY + ".confirm-empty")).touch()
 
-    results = ingest(warehouse, landing_copy)
+    results = ingest(zone, landing_copy)
 
     assert rows_before > 0
     assert refusals(results) == []
@@ -396,21 +386,21 @@ def test_a_header_only_file_with_a_confirmation_marker_empties_the_day_and_says_
         f"{USAGE_DAY}: version 2 (0 rows) replaces version 1 ({rows_before} rows); "
         "emptied on purpose (2026-02-26.csv.confirm-empty)"
     ]
-    assert warehouse.execute(
+    assert raw.execute(
         "select count(*) from raw.usage_daily where _source_file = ?", [USAGE_DAY]
     ).fetchone() == (0,)
-    assert [row[2:4] for row in ledger(warehouse) if row[0] == USAGE_DAY] == [
+    assert [row[2:4] for row in ledger(raw) if row[0] == USAGE_DAY] == [
         (1, "superseded"),
         (2, "loaded"),
     ]
-    assert facts.gaps(warehouse) == []
+    assert facts.gaps(raw) == []
 
 
-def test_a_replacement_with_fewer_rows_names_both_versions_row_counts(warehouse, landing_copy):
+def test_a_replacement_with_fewer_rows_names_both_versions_row_counts(zone, landing_copy):
     header, rows = read_rows(landing_copy / USAGE_DAY)
     write_rows(landing_copy / USAGE_DAY, header, rows[:1])
 
-    results = ingest(warehouse, landing_copy)
+    results = ingest(zone, landing_copy)
 
     assert [m for r in results for m in r.replacements] == [
         f"{USAGE_DAY}: version 2 (1 row) replaces version 1 ({len(rows)} rows)"

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expansion.ingest import ingest_landing_zone
+from expansion.ingest import RawZone, ingest_landing_zone
 from expansion.publish import Publication, publish_serving_database
 from expansion.runner import ExitCode
 
@@ -64,28 +64,28 @@ def small_disk(tmp_path) -> Iterator[SmallDisk]:
 
 
 def test_ingestion_on_a_full_disk_fails_saying_so_and_loads_everything_once_there_is_room(
-    small_disk, warehouse_copy, landing_copy, facts
+    small_disk, zone, landing_copy, facts
 ):
-    warehouse = small_disk.path / "warehouse.duckdb"
-    shutil.copyfile(warehouse_copy, warehouse)
+    zone_on_disk = RawZone(small_disk.path / "raw")
+    shutil.copytree(zone.root, zone_on_disk.root)
     new_day = landing_copy / "usage_daily" / "2026-03-02.csv"
     header, *rows = (landing_copy / "usage_daily" / "2026-03-01.csv").read_text().splitlines()
     new_day.write_text("\n".join([header, *(r.replace("2026-03-01", "2026-03-02") for r in rows)]))
-    with duckdb.connect(str(warehouse)) as con:
-        before = facts.snapshot(con)
+    raw = facts.reader(zone_on_disk)
+    before = facts.snapshot(raw)
     ballast = small_disk.fill()
 
-    with pytest.raises(duckdb.Error, match="No space left on device"):  # noqa: SIM117
-        with duckdb.connect(str(warehouse)) as con:
-            ingest_landing_zone(con, landing_copy)
+    with pytest.raises(OSError, match="No space left on device"):
+        ingest_landing_zone(zone_on_disk, landing_copy)
 
     ballast.unlink()
-    with duckdb.connect(str(warehouse)) as con:
-        assert facts.snapshot(con) == before
-        assert facts.gaps(con) == []
-        loaded = [r for r in ingest_landing_zone(con, landing_copy) if r.files_loaded]
-        assert [(r.source, r.rows_loaded) for r in loaded] == [("usage_daily", len(rows))]
-        assert facts.gaps(con) == []
+    assert facts.snapshot(raw) == before
+    assert facts.gaps(raw) == []
+    loaded = [r for r in ingest_landing_zone(zone_on_disk, landing_copy) if r.files_loaded]
+    assert [(r.source, r.rows_loaded) for r in loaded] == [("usage_daily", len(rows))]
+    assert facts.gaps(raw) == []
+    assert not [path.name for path in zone_on_disk.root.rglob(".*")], "no half-written file"
+    raw.close()
 
 
 def test_publishing_on_a_full_disk_keeps_the_published_version_and_leaves_no_partial_file(

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from expansion.alerts import deliver_pending, queue_alerts
 from expansion.ingest import ingest_landing_zone
@@ -43,46 +44,66 @@ def paused_child(script: str, *args: str) -> Iterator[subprocess.Popen]:
     assert child.returncode == -signal.SIGKILL
 
 
-INGEST_PAUSED_INSIDE_THE_TRANSACTION = f"""
+INGEST_PAUSED_AROUND_THE_COMMIT = f"""
 import sys, time
 from pathlib import Path
-import duckdb
-import expansion.ingest.load as load
+from expansion.ingest import RawZone, ingest_landing_zone
 
-load_batch = load.load_batch
-def load_then_pause(con, source, batch, replaced_paths, loaded_at):
-    counts = load_batch(con, source, batch, replaced_paths, loaded_at)
-    if source.name == "usage_daily":
-        print("{PAUSE}", flush=True)  # rows replaced, ledger not yet written, not committed
-        time.sleep(600)
-    return counts
-load.load_batch = load_then_pause
-load.ingest_landing_zone(duckdb.connect(sys.argv[1]), Path(sys.argv[2]))
+zone, landing, point = RawZone(Path(sys.argv[1])), Path(sys.argv[2]), sys.argv[3]
+commit_ledger, settle = RawZone.commit_ledger, RawZone.settle
+settled = []
+
+def pause() -> None:
+    print("{PAUSE}", flush=True)
+    time.sleep(600)
+
+def commit_after_a_pause(self, source_name, ledger):
+    if source_name == "usage_daily":
+        pause()  # the new version staged (hidden), the ledger not yet renamed
+    commit_ledger(self, source_name, ledger)
+
+def pause_before_settling(self, source_name, loaded):
+    settled.append(source_name)
+    if settled.count("usage_daily") == 2:
+        pause()  # the ledger renamed (committed), the staged files not yet in place
+    return settle(self, source_name, loaded)
+
+if point == "before the commit":
+    RawZone.commit_ledger = commit_after_a_pause
+else:
+    RawZone.settle = pause_before_settling
+ingest_landing_zone(zone, landing)
 """
 
 
-def test_ingestion_killed_inside_a_batch_keeps_the_earlier_version_and_a_rerun_loads_it(
-    warehouse_copy, landing_copy, facts
+@pytest.mark.parametrize("point", ["before the commit", "after the commit"])
+def test_ingestion_killed_around_its_commit_keeps_readers_on_the_old_version_and_converges(
+    point, zone, raw, landing_copy, facts
 ):
     corrected = landing_copy / "usage_daily" / "2026-02-27.csv"
     header, *rows = corrected.read_text().splitlines()
     corrected.write_text("\n".join([header, *rows[:-1]]) + "\n")  # one row fewer
-    with duckdb.connect(str(warehouse_copy)) as con:
-        before = facts.snapshot(con)
+    before = facts.snapshot(raw)
 
-    with paused_child(INGEST_PAUSED_INSIDE_THE_TRANSACTION, str(warehouse_copy), str(landing_copy)):
+    with paused_child(INGEST_PAUSED_AROUND_THE_COMMIT, str(zone.root), str(landing_copy), point):
         pass
 
-    with duckdb.connect(str(warehouse_copy)) as con:
-        assert facts.snapshot(con) == before, "the killed batch rolled back whole"
-        assert facts.gaps(con) == []
-        (result,) = [r for r in ingest_landing_zone(con, landing_copy) if r.files_loaded]
+    assert facts.snapshot(raw) == before, "readers still see the old version, whole"
+    (result,) = [r for r in ingest_landing_zone(zone, landing_copy) if r.files_loaded] or [None]
+    if point == "before the commit":  # the batch never happened: it loads now
         assert (result.source, result.files_loaded, result.rows_loaded) == (
             "usage_daily",
             1,
             len(rows) - 1,
         )
-        assert facts.gaps(con) == []
+    else:  # the batch was committed: the next run only puts its files in place
+        assert result is None
+    day = raw.execute(
+        "select count(*) from raw.usage_daily where _source_file = 'usage_daily/2026-02-27.csv'"
+    ).fetchone()
+    assert day == (len(rows) - 1,)
+    assert facts.gaps(raw) == []
+    assert not [path.name for path in zone.root.rglob(".*")]
 
 
 PUBLISH_PAUSED_BEFORE_THE_RENAME = f"""

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expansion.ingest import RawZone, attach_raw_zone
 from expansion.runner import ExitCode
 
 pytestmark = pytest.mark.e2e
@@ -74,11 +75,18 @@ def query(database: Path, sql: str, parameters: list | None = None) -> list[tupl
         return con.execute(sql, parameters or []).fetchall()
 
 
+def query_raw(data_dir: Path, sql: str, parameters: list | None = None) -> list[tuple]:
+    """``sql`` over the data directory's raw zone (``raw.<source>``, ``raw._load_ledger``)."""
+    with duckdb.connect() as con:
+        attach_raw_zone(con, RawZone(data_dir / "raw"))
+        return con.execute(sql, parameters or []).fetchall()
+
+
 def test_after_the_stop_the_next_refresh_publishes_night_2_and_names_every_refusal(two_nights):
     n = two_nights
-    night, landing, warehouse = n.night_2, n.landing, n.data_dir / "warehouse.duckdb"
-    ((kept_rows,),) = query(
-        warehouse,
+    night, landing = n.night_2, n.landing
+    ((kept_rows,),) = query_raw(
+        n.data_dir,
         "select rows_in_file from raw._load_ledger where source_file = ? and status = 'loaded'",
         [n.HEADER_ONLY],
     )
@@ -113,9 +121,8 @@ def test_every_refusal_is_in_the_ledger_and_no_row_went_missing_without_a_messag
     two_nights, facts
 ):
     n = two_nights
-    warehouse = n.data_dir / "warehouse.duckdb"
-    refused = query(
-        warehouse,
+    refused = query_raw(
+        n.data_dir,
         "select source_file from raw._load_ledger where status = 'refused' order by source_file",
     )
 
@@ -128,7 +135,7 @@ def test_every_refusal_is_in_the_ledger_and_no_row_went_missing_without_a_messag
             (n.HEADER_ONLY,),
         ]
     )
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with facts.reader(RawZone(n.data_dir / "raw")) as con:
         assert facts.gaps(con) == []
 
 
@@ -191,8 +198,8 @@ def test_a_currency_without_rates_and_a_line_dated_in_the_future_stop_the_night_
     landing, data_dir = tmp_path / "landing", tmp_path / "data"
     shutil.copytree(two_nights.landing, landing, symlinks=True)
     shutil.copytree(two_nights.data_dir, data_dir)
-    lines = query(
-        data_dir / "warehouse.duckdb",
+    lines = query_raw(
+        data_dir,
         "select line_id, account_id, start_date, _source_row_number from raw.subscriptions"
         " where currency = 'USD' order by _source_row_number limit 3",
     )

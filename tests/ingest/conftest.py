@@ -1,4 +1,5 @@
-"""Tiny hand-written landing zones and an in-memory warehouse for ingestion tests."""
+"""Tiny hand-written landing zones, a raw zone in a temporary folder and an in-memory DuckDB
+that reads it (``raw.<source>``, ``raw._rejects``, ``raw._load_ledger``) for ingestion tests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expansion.ingest import ensure_raw_schema
+from expansion.ingest import RawZone, attach_raw_zone
 
 ACCOUNT = {
     "account_id": "acc_1",
@@ -41,9 +42,17 @@ WriteCsv = Callable[..., Path]
 
 
 @pytest.fixture
-def con() -> duckdb.DuckDBPyConnection:
+def zone(tmp_path: Path) -> RawZone:
+    raw_zone = RawZone(tmp_path / "raw")
+    raw_zone.ensure()
+    return raw_zone
+
+
+@pytest.fixture
+def con(zone: RawZone) -> duckdb.DuckDBPyConnection:
+    """Reads the raw zone as it is at each query."""
     connection = duckdb.connect()
-    ensure_raw_schema(connection)
+    attach_raw_zone(connection, zone)
     return connection
 
 

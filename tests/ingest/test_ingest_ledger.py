@@ -29,13 +29,13 @@ def test_size_and_mtime_match_means_unchanged(tmp_path):
     )
 
 
-def test_rerun_loads_nothing_twice(con, landing, write_accounts, write_csv, ledger, usage):
+def test_rerun_loads_nothing_twice(con, zone, landing, write_accounts, write_csv, ledger, usage):
     write_accounts("acc_1")
     write_csv("usage_daily/2026-11-21.csv", [usage, {**usage, "events": "-1"}])
     write_csv("usage_daily/2026-11-22.csv", [{**usage, "usage_date": "2026-11-22"}])
-    ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])
     before = (counts(con), ledger(con))
-    rerun = ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    rerun = ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])
     assert [(r.files_loaded, r.files_skipped, r.rows_loaded) for r in rerun] == [
         (0, 1, 0),
         (0, 2, 0),
@@ -43,27 +43,27 @@ def test_rerun_loads_nothing_twice(con, landing, write_accounts, write_csv, ledg
     assert (counts(con), ledger(con)) == before
 
 
-def test_touched_but_identical_file_is_not_reloaded(con, landing, write_csv, ledger, account):
+def test_touched_but_identical_file_is_not_reloaded(con, zone, landing, write_csv, ledger, account):
     path = write_csv("accounts/accounts.csv", [account])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     os.utime(path, ns=(0, 1_000_000_000))
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert (result.files_loaded, result.files_skipped) == (0, 1)
     assert ledger(con) == [("accounts/accounts.csv", 1, "loaded", 1, 1, 0, None)]
     assert con.execute("select mtime_ns from raw._load_ledger").fetchone() == (1_000_000_000,)
 
 
 def test_corrected_file_replaces_the_old_version(
-    con, landing, write_accounts, write_csv, ledger, usage
+    con, zone, landing, write_accounts, write_csv, ledger, usage
 ):
     write_accounts("acc_1", "acc_2")
     first = [usage, {**usage, "account_id": "acc_2", "events": "-5"}]
     write_csv("usage_daily/2026-11-21.csv", first)
-    ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])
     corrected = [{**usage, "events": "341"}, {**usage, "account_id": "acc_2", "events": "5"}]
     write_csv("usage_daily/2026-11-21.csv", corrected)
 
-    result = ingest_source(con, landing, USAGE)
+    result = ingest_source(zone, landing, USAGE)
 
     assert (result.files_loaded, result.rows_loaded, result.rows_rejected) == (1, 2, 0)
     assert con.execute(
@@ -78,19 +78,19 @@ def test_corrected_file_replaces_the_old_version(
 
 
 def test_refused_replacement_keeps_the_loaded_version_until_corrected(
-    con, landing, write_csv, ledger, account
+    con, zone, landing, write_csv, ledger, account
 ):
     write_csv("accounts/accounts.csv", [account])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     broken = {key: value for key, value in account.items() if key != "onboarded_at"}
     write_csv("accounts/accounts.csv", [{**broken, "account_name": "Acme v2"}])
 
-    refused = ingest_source(con, landing, ACCOUNTS)
+    refused = ingest_source(zone, landing, ACCOUNTS)
     assert refused.files_refused == 1
     assert con.execute("select account_name from raw.accounts").fetchall() == [("Acme",)]
 
     write_csv("accounts/accounts.csv", [{**account, "account_name": "Acme v3"}])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     assert con.execute("select account_name from raw.accounts").fetchall() == [("Acme v3",)]
     assert [row[:3] for row in ledger(con)] == [
         ("accounts/accounts.csv", 1, "superseded"),
@@ -99,23 +99,27 @@ def test_refused_replacement_keeps_the_loaded_version_until_corrected(
     ]
 
 
-def test_unchanged_refused_file_is_reported_on_every_run(con, landing, write_csv, ledger, account):
+def test_unchanged_refused_file_is_reported_on_every_run(
+    con, zone, landing, write_csv, ledger, account
+):
     del account["updated_at"]
     write_csv("accounts/accounts.csv", [account])
-    first = ingest_source(con, landing, ACCOUNTS)
+    first = ingest_source(zone, landing, ACCOUNTS)
     before = ledger(con)
-    again = ingest_source(con, landing, ACCOUNTS)
+    again = ingest_source(zone, landing, ACCOUNTS)
     assert again.refusals == first.refusals
     assert (again.files_refused, again.files_skipped) == (1, 0)
     assert ledger(con) == before
 
 
-def test_restoring_an_earlier_version_loads_it_again(con, landing, write_csv, ledger, account):
+def test_restoring_an_earlier_version_loads_it_again(
+    con, zone, landing, write_csv, ledger, account
+):
     write_csv("accounts/accounts.csv", [account])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     write_csv("accounts/accounts.csv", [{**account, "account_name": "Renamed"}])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     write_csv("accounts/accounts.csv", [account])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     assert con.execute("select account_name from raw.accounts").fetchall() == [("Acme",)]
     assert [row[1:3] for row in ledger(con)] == [(2, "superseded"), (3, "loaded")]

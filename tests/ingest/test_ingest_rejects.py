@@ -24,12 +24,12 @@ FEATURES = source_named("features")
     ],
 )
 def test_usage_row_breaking_a_rule_is_rejected_not_loaded(
-    con, landing, write_accounts, write_csv, rejects, usage, column, value, rule
+    con, zone, landing, write_accounts, write_csv, rejects, usage, column, value, rule
 ):
     write_accounts("acc_1")
     bad = {**usage, "usage_date": "2026-11-22", column: value}
     write_csv("usage_daily/2026-11-21.csv", [usage, bad])
-    result = ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])[1]
+    result = ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])[1]
     assert (result.rows_loaded, result.rows_rejected, result.rejects_by_rule) == (1, 1, {rule: 1})
     assert rejects(con) == [(rule, "usage_daily/2026-11-21.csv", 2, column, bad)]
     assert con.execute("select count(*) from raw.usage_daily").fetchone() == (1,)
@@ -66,16 +66,16 @@ def test_usage_row_breaking_a_rule_is_rejected_not_loaded(
     ],
 )
 def test_account_reject_carries_a_readable_message(
-    con, landing, write_csv, account, column, value, rule, message
+    con, zone, landing, write_csv, account, column, value, rule, message
 ):
     write_csv("accounts/accounts.csv", [account, {**account, "account_id": "acc_2", column: value}])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     assert con.execute(
         "select rule, source_row_number, column_name, message from raw._rejects"
     ).fetchall() == [(rule, 2, column, message)]
 
 
-def test_bad_boolean(con, landing, write_csv, rejects):
+def test_bad_boolean(con, zone, landing, write_csv, rejects):
     feature = {
         "feature_id": "feat_sso",
         "feature_name": "SSO",
@@ -84,27 +84,29 @@ def test_bad_boolean(con, landing, write_csv, rejects):
         "use_case": "security",
     }
     write_csv("features/features.csv", [feature])
-    ingest_source(con, landing, FEATURES)
+    ingest_source(zone, landing, FEATURES)
     assert rejects(con) == [("bad_boolean", "features/features.csv", 1, "is_core", feature)]
 
 
-def test_blank_segment_is_null_not_a_reject(con, landing, write_csv, account):
+def test_blank_segment_is_null_not_a_reject(con, zone, landing, write_csv, account):
     write_csv("accounts/accounts.csv", [{**account, "segment": ""}])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert (result.rows_loaded, result.rows_rejected) == (1, 0)
     assert con.execute("select segment from raw.accounts").fetchone() == (None,)
 
 
-def test_row_breaking_two_rules_gets_one_reject_per_rule(con, landing, write_csv, account):
+def test_row_breaking_two_rules_gets_one_reject_per_rule(con, zone, landing, write_csv, account):
     write_csv("accounts/accounts.csv", [{**account, "segment": "Tiny", "onboarded_at": "soon"}])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert result.rows_rejected == 1
     assert result.rejects_by_rule == {"not_accepted_value": 1, "bad_date": 1}
 
 
-def test_key_repeated_within_a_file_keeps_the_first_row(con, landing, write_csv, rejects, account):
+def test_key_repeated_within_a_file_keeps_the_first_row(
+    con, zone, landing, write_csv, rejects, account
+):
     write_csv("accounts/accounts.csv", [account, {**account, "account_name": "Acme again"}])
-    ingest_source(con, landing, ACCOUNTS)
+    ingest_source(zone, landing, ACCOUNTS)
     assert con.execute("select account_name, _source_row_number from raw.accounts").fetchall() == [
         ("Acme", 1)
     ]
@@ -114,12 +116,12 @@ def test_key_repeated_within_a_file_keeps_the_first_row(con, landing, write_csv,
 
 
 def test_key_repeated_by_another_file_in_the_same_run_is_rejected(
-    con, landing, write_accounts, write_csv, usage
+    con, zone, landing, write_accounts, write_csv, usage
 ):
     write_accounts("acc_1")
     write_csv("usage_daily/2026-11-21.csv", [usage])
     write_csv("usage_daily/2026-11-21_resend.csv", [usage])
-    ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])
     assert con.execute("select source_file, message from raw._rejects").fetchall() == [
         (
             "usage_daily/2026-11-21_resend.csv",
@@ -130,13 +132,13 @@ def test_key_repeated_by_another_file_in_the_same_run_is_rejected(
 
 
 def test_key_already_loaded_from_another_file_is_rejected(
-    con, landing, write_accounts, write_csv, usage
+    con, zone, landing, write_accounts, write_csv, usage
 ):
     write_accounts("acc_1")
     write_csv("usage_daily/2026-11-21.csv", [usage])
-    ingest_landing_zone(con, landing, [ACCOUNTS, USAGE])
+    ingest_landing_zone(zone, landing, [ACCOUNTS, USAGE])
     write_csv("usage_daily/2026-11-22.csv", [{**usage, "events": "999"}])
-    result = ingest_source(con, landing, USAGE)
+    result = ingest_source(zone, landing, USAGE)
     assert (result.files_loaded, result.rows_loaded, result.rejects_by_rule) == (
         1,
         0,
@@ -149,41 +151,43 @@ def test_key_already_loaded_from_another_file_is_rejected(
     assert con.execute("select events from raw.usage_daily").fetchall() == [(340,)]
 
 
-def test_duplicates_are_found_across_batches(con, landing, write_csv, account):
+def test_duplicates_are_found_across_batches(con, zone, landing, write_csv, account):
     write_csv("accounts/accounts_a.csv", [account])
     write_csv("accounts/accounts_b.csv", [account])
-    result = ingest_source(con, landing, ACCOUNTS, batch_rows=1)
+    result = ingest_source(zone, landing, ACCOUNTS, batch_rows=1)
     assert (result.rows_loaded, result.rejects_by_rule) == (1, {"duplicate_key": 1})
 
 
 def test_a_rejected_first_occurrence_does_not_shadow_a_valid_repeat(
-    con, landing, write_csv, account
+    con, zone, landing, write_csv, account
 ):
     write_csv("accounts/accounts.csv", [{**account, "onboarded_at": "soon"}, account])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert result.rejects_by_rule == {"bad_date": 1}
     assert con.execute("select _source_row_number from raw.accounts").fetchall() == [(2,)]
 
 
-def test_file_missing_a_required_column_is_refused_whole(con, landing, write_csv, ledger, account):
+def test_file_missing_a_required_column_is_refused_whole(
+    con, zone, landing, write_csv, ledger, account
+):
     del account["onboarded_at"]
     write_csv("accounts/accounts.csv", [account])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     message = "accounts/accounts.csv: missing required column 'onboarded_at' (date, YYYY-MM-DD)"
     assert (result.files_refused, result.refusals) == (1, (message,))
     assert con.execute("select count(*) from raw.accounts").fetchone() == (0,)
     assert ledger(con) == [("accounts/accounts.csv", 1, "refused", None, None, None, message)]
 
 
-def test_missing_optional_column_loads_as_null(con, landing, write_csv, account):
+def test_missing_optional_column_loads_as_null(con, zone, landing, write_csv, account):
     del account["fiscal_year_start_month"]
     write_csv("accounts/accounts.csv", [account])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert (result.rows_loaded, result.files_refused) == (1, 0)
     assert con.execute("select fiscal_year_start_month from raw.accounts").fetchone() == (None,)
 
 
-def test_extra_columns_are_ignored(con, landing, write_csv, account):
+def test_extra_columns_are_ignored(con, zone, landing, write_csv, account):
     write_csv("accounts/accounts.csv", [{**account, "favourite_colour": "teal"}])
-    result = ingest_source(con, landing, ACCOUNTS)
+    result = ingest_source(zone, landing, ACCOUNTS)
     assert (result.rows_loaded, result.rows_rejected, result.files_refused) == (1, 0, 0)

@@ -6,7 +6,13 @@ import os
 
 import pytest
 
-from orchestration.dbt_invocation import dbt_build_args, environment, manifest_is_stale
+from expansion.settings import DataDir
+from orchestration.dbt_invocation import (
+    dbt_build_args,
+    dbt_environment,
+    environment,
+    manifest_is_stale,
+)
 from orchestration.defs.jobs import landing_fingerprint
 
 
@@ -39,6 +45,23 @@ def test_files_under_target_do_not_make_the_manifest_stale(tmp_path):
     os.utime(manifest, (2_000, 2_000))
     (manifest.parent / "run_results.json").write_text("{}")  # newer, but dbt's own output
     assert not manifest_is_stale(manifest, tmp_path)
+
+
+def test_dbt_reads_its_target_raw_zone_and_folders_from_the_data_directory(tmp_path):
+    data = DataDir(tmp_path / "data")
+    duckdb_environment = dbt_environment(data, "duckdb")
+    assert duckdb_environment == {
+        "EXPANSION_ENGINE": "duckdb",
+        "EXPANSION_RAW_DIR": str(tmp_path / "data" / "raw"),
+        "EXPANSION_WAREHOUSE_PATH": str(tmp_path / "data" / "warehouse.duckdb"),
+    }
+    assert dbt_environment(data, "spark") == {
+        **duckdb_environment,
+        "EXPANSION_ENGINE": "spark",
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "EXPANSION_SPARK_WAREHOUSE_DIR": str(tmp_path / "data" / "spark" / "warehouse"),
+        "EXPANSION_SPARK_METASTORE_DIR": str(tmp_path / "data" / "spark" / "metastore_db"),
+    }
 
 
 def test_environment_sets_and_restores_variables(monkeypatch):
