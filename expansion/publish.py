@@ -27,8 +27,8 @@ from typing import Any
 
 import duckdb
 
-from expansion.durable import fsync
 from expansion.clock import utc_now
+from expansion.durable import fsync
 
 SERVING_SCHEMA = "marts"
 SERVING_STORAGE_VERSION = "v1.4.0"
