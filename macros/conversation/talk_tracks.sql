@@ -58,13 +58,20 @@
 {%- endmacro %}
 
 
-{#- US dollars as thousands with one decimal ('$12.3K'). -#}
+{#- US dollars for people: whole dollars below $1,000 ('$809'), else thousands with one decimal ('$12.3K'). -#}
 {% macro format_usd_thousands(value) -%}
-    {{ dbt.concat([
-        "'$'",
-        'cast(cast(round((' ~ value ~ ') / 1000.0, 1) as decimal(18, 1)) as ' ~ dbt.type_string() ~ ')',
-        "'K'",
-    ]) }}
+    case
+        when ({{ value }}) < 1000
+            then {{ dbt.concat([
+                "'$'",
+                'cast(cast(round(' ~ value ~ ', 0) as bigint) as ' ~ dbt.type_string() ~ ')',
+            ]) }}
+        else {{ dbt.concat([
+            "'$'",
+            'cast(cast(round((' ~ value ~ ') / 1000.0, 1) as decimal(18, 1)) as ' ~ dbt.type_string() ~ ')',
+            "'K'",
+        ]) }}
+    end
 {%- endmacro %}
 
 

@@ -151,7 +151,7 @@ def test_the_nightly_run_reports_every_triggers_calibration_and_suggested_thresh
     ).fetchall()
     report = company.first_refresh.stdout.split("Trigger backtest", 1)[-1].splitlines()
 
-    assert len(rows) == 15
+    assert len(rows) == 16  # the SPEC's 15 and new_use_case (issue 18)
     for trigger_id, status, rate, suggested, suggested_rate in rows:
         line = next(line for line in report if line.startswith(trigger_id + " "))
         assert f" {status} " in line

@@ -61,13 +61,18 @@ def test_first_refresh_publishes_marts_and_renders_the_overview(company):
 
 
 def test_the_first_night_posts_each_alert_once_and_holds_a_quarantined_triggers(company):
-    """Every alert is posted once, except those of a trigger the night's calibration
-    quarantined: held in the outbox, never posted."""
+    """Every alert is posted once, with its filled-in talk track, except those of a trigger
+    the night's calibration quarantined or of an account under an outreach hold: held in the
+    outbox, never posted."""
     warehouse = company.data_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         alerts = con.execute(
             "select trigger_id, status, attempts from alerts.outbox order by dedupe_key"
         ).fetchall()
+        outreach_held = con.execute(
+            "select count(*) from alerts.outbox where status = 'held_outreach'"
+            " and hold_reasons is not null and talk_track_text is not null"
+        ).fetchone()[0]
         quarantined = {
             trigger_id
             for (trigger_id,) in con.execute(
@@ -77,11 +82,13 @@ def test_the_first_night_posts_each_alert_once_and_holds_a_quarantined_triggers(
     posted = company.first_night_posts
 
     assert alerts, "the demo company raises alerts on its last night"
-    sent = [a for a in alerts if a[0] not in quarantined]
+    sent = [a for a in alerts if a[0] not in quarantined and a[1] != "held_outreach"]
     held = [a for a in alerts if a[0] in quarantined]
     assert {(status, attempts) for _, status, attempts in sent} == {("sent", 1)}
     assert {(status, attempts) for _, status, attempts in held} <= {("held_quarantined", 0)}
+    assert outreach_held == len(alerts) - len(sent) - len(held)
     assert len(posted) == len(sent)
+    assert all("Talk track (" in text for text in posted)
     assert len(set(posted)) == len(posted)
     assert not [text for text in posted for trigger in quarantined if f"`{trigger}`" in text]
 

@@ -168,22 +168,7 @@ metrics_with_bars as (
 
 bars_cleared as (
 
-    select
-        measured.scope,
-        measured.metric,
-        bars.rating,
-        bars.threshold_value,
-        row_number() over (
-            partition by measured.scope, measured.metric
-            order by bars.rating_rank
-        ) as bar_rank
-    from measured
-    inner join bars
-        on
-            measured.metric = bars.metric
-            and {{ satisfies_comparison(
-                'bars.comparison', 'measured.metric_value', 'bars.threshold_value'
-            ) }}
+    {{ best_bar_cleared('measured', ['scope', 'metric'], 'metric_value', 'bars') }}
 
 ),
 

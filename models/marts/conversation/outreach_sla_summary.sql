@@ -28,46 +28,45 @@ scoped as (
 
 ),
 
-by_segment as (
+breakdowns as (
 
     select
         'segment' as breakdown,
         scope as group_value,
-        sum(case when is_first_outreach_measured then 1 else 0 end) as firings_measured,
-        sum(
-            case when is_first_outreach_measured and has_first_outreach_within_sla then 1 else 0 end
-        ) as firings_with_first_outreach,
-        sum(case when is_close_measured then 1 else 0 end) as outreaches_measured,
-        sum(case when is_close_measured and has_closed_within_sla then 1 else 0 end)
-            as outreaches_closed
+        is_first_outreach_measured,
+        has_first_outreach_within_sla,
+        is_close_measured,
+        has_closed_within_sla
     from scoped
-    group by scope
-
-),
-
-by_owner as (
-
+    union all
     select
         'owner' as breakdown,
         owner as group_value,
-        sum(case when is_first_outreach_measured then 1 else 0 end) as firings_measured,
-        sum(
-            case when is_first_outreach_measured and has_first_outreach_within_sla then 1 else 0 end
-        ) as firings_with_first_outreach,
-        sum(case when is_close_measured then 1 else 0 end) as outreaches_measured,
-        sum(case when is_close_measured and has_closed_within_sla then 1 else 0 end)
-            as outreaches_closed
+        is_first_outreach_measured,
+        has_first_outreach_within_sla,
+        is_close_measured,
+        has_closed_within_sla
     from firings
     where owner is not null
-    group by owner
 
 ),
 
 unioned as (
 
-    select * from by_segment
-    union all
-    select * from by_owner
+    select
+        breakdown,
+        group_value,
+        sum(case when is_first_outreach_measured then 1 else 0 end) as firings_measured,
+        sum(
+            case when is_first_outreach_measured and has_first_outreach_within_sla then 1 else 0 end
+        ) as firings_with_first_outreach,
+        sum(case when is_close_measured then 1 else 0 end) as outreaches_measured,
+        sum(case when is_close_measured and has_closed_within_sla then 1 else 0 end)
+            as outreaches_closed
+    from breakdowns
+    group by
+        breakdown,
+        group_value
 
 ),
 
@@ -111,28 +110,9 @@ shares_unpivoted as (
 
 bars_cleared as (
 
-    select
-        shares_unpivoted.breakdown,
-        shares_unpivoted.group_value,
-        shares_unpivoted.metric,
-        benchmarks.rating,
-        row_number() over (
-            partition by
-                shares_unpivoted.breakdown,
-                shares_unpivoted.group_value,
-                shares_unpivoted.metric
-            order by benchmarks.rating_rank
-        ) as bar_rank
-
-    from shares_unpivoted
-    inner join benchmarks
-        on
-            shares_unpivoted.metric = benchmarks.metric
-            and {{ satisfies_comparison(
-                'benchmarks.comparison',
-                'shares_unpivoted.metric_value',
-                'benchmarks.threshold_value',
-            ) }}
+    {{ best_bar_cleared(
+        'shares_unpivoted', ['breakdown', 'group_value', 'metric'], 'metric_value', 'benchmarks'
+    ) }}
 
 ),
 

@@ -289,21 +289,7 @@ bars as (
 
 bars_cleared as (
 
-    select
-        measured.segment,
-        measured.metric,
-        bars.rating,
-        row_number() over (
-            partition by measured.segment, measured.metric
-            order by bars.rating_rank
-        ) as bar_rank
-    from measured
-    inner join bars
-        on
-            measured.metric = bars.metric
-            and {{ satisfies_comparison(
-                'bars.comparison', 'measured.metric_value', 'bars.threshold_value'
-            ) }}
+    {{ best_bar_cleared('measured', ['segment', 'metric'], 'metric_value', 'bars') }}
 
 ),
 
