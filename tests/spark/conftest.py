@@ -5,13 +5,14 @@ The ``engines`` fixture (session) hands out an :class:`Engines` helper. It skips
 what to install, when the ``spark`` extra or Java 17 is missing - and fails instead under
 CI (``CI`` set), where ``scripts/test.sh`` installs both. Its methods:
 
-- ``dbt_build(data, engine, select, work)``: ``dbt build --select ...
-  --indirect-selection cautious`` (models, seeds, and the tests whose every parent is
-  selected) with the data directory's environment (:func:`dbt_environment`). DuckDB runs
-  in-process; Spark runs in a child process (its JVM, ~1.5 GB, ends with it), which
-  then writes each relation of ``export`` (name -> what Spark reads, a table or
-  ``parquet.`<folder>```) to ``<work>/export/<name>/`` as Parquet;
-- ``staging_selection(data, work)``: the staging models and the seeds their tests read;
+- ``dbt_build(data, engine, selection, work, export)``: ``dbt build`` with the selection
+  arguments given (``--exclude resource_type:unit_test``...) and the data directory's
+  environment (:func:`dbt_environment`). DuckDB runs in-process; Spark runs in a child
+  process (its JVM, ~1.5 GB, ends with it), which then writes each relation of
+  ``export`` (name -> what Spark reads, a table or ``parquet.`<folder>```) to
+  ``<work>/export/<name>/`` as Parquet;
+- ``models_by_layer(data, work)``: the model names per layer (staging, intermediate,
+  marts), from the parsed project; then ``downstream_models(model)``;
 - ``rows_differ(con, relation, exported)``: EXCEPT ALL in both directions between a
   DuckDB relation and Spark's Parquet export of it, decimals and floats rounded to 6
   places.
@@ -48,7 +49,7 @@ SPARK_CHILD = textwrap.dedent(
     failed = [
         (r.node.unique_id, str(r.status), r.message)
         for r in (result.result or [])
-        if str(r.status) not in ("success", "pass")
+        if str(r.status) not in ("success", "pass", "no-op")
     ]
     if result.exception is not None or not result.success or failed:
         print(json.dumps({"exception": str(result.exception), "failed": failed}, default=str))
@@ -67,19 +68,19 @@ class Engines:
         self,
         data: DataDir,
         engine: str,
-        select: Sequence[str],
+        selection: Sequence[str],
         work: Path,
         export: Mapping[str, str] | None = None,
     ) -> None:
-        """``dbt build`` of ``select`` on ``engine``; on Spark, then export ``export``."""
+        """``dbt build`` on ``engine`` of what ``selection`` (dbt's ``--select``/``--exclude``
+        arguments) picks; on Spark, then export ``export``."""
         args = [
             "build",
             "--project-dir", str(DBT_PROJECT_DIR),
             "--profiles-dir", str(DBT_PROJECT_DIR),
             "--target-path", str(work / "target"),
             "--log-path", str(work / "logs"),
-            "--select", *select,
-            "--indirect-selection", "cautious",
+            *selection,
             "--no-partial-parse",
             "--quiet",
         ]  # fmt: skip
@@ -111,13 +112,13 @@ class Engines:
         failed = [
             (r.node.unique_id, str(r.status), r.message)
             for r in result.result
-            if str(r.status) not in ("success", "pass")
+            if str(r.status) not in ("success", "pass", "no-op")
         ]
         assert result.success and not failed, failed
 
-    def staging_selection(self, data: DataDir, work: Path) -> tuple[list[str], list[str]]:
-        """The staging models, and the seeds their tests also read (relationships to a seed):
-        ``(models, seeds)``, from the parsed project."""
+    def models_by_layer(self, data: DataDir, work: Path) -> dict[str, list[str]]:
+        """The project's model names by layer (``staging``, ``intermediate``, ``marts``: the
+        folder under models/, which is also the schema), from the parsed project."""
         with pytest.MonkeyPatch.context() as env:
             for name, value in dbt_environment(data, "duckdb").items():
                 env.setenv(name, value)
@@ -131,22 +132,23 @@ class Engines:
                     "--quiet",
                 ]
             )  # fmt: skip
-        manifest = parsed.result
-        models = sorted(
-            node.name
-            for node in manifest.nodes.values()
-            if node.resource_type == "model" and node.fqn[1] == "staging"
-        )
-        staging_ids = {f"model.expansion.{name}" for name in models}
-        seeds = set()
-        tests = [node for node in manifest.nodes.values() if node.resource_type == "test"]
-        for node in tests:
-            parents = set(node.depends_on.nodes)
-            if parents & staging_ids:
-                other = parents - staging_ids
-                if all(parent.startswith("seed.") for parent in other):
-                    seeds |= {parent.split(".")[-1] for parent in other}
-        return models, sorted(seeds)
+        layers: dict[str, list[str]] = {}
+        for node in parsed.result.nodes.values():
+            if node.resource_type == "model":
+                layers.setdefault(node.fqn[1], []).append(node.name)
+        self.child_map = parsed.result.child_map
+        return {layer: sorted(names) for layer, names in layers.items()}
+
+    def downstream_models(self, model: str) -> set[str]:
+        """The models built from ``model``, directly or not (after ``models_by_layer``)."""
+        found: set[str] = set()
+        pending = [f"model.expansion.{model}"]
+        while pending:
+            for child in self.child_map.get(pending.pop(), []):
+                if child.startswith("model.") and child.split(".")[-1] not in found:
+                    found.add(child.split(".")[-1])
+                    pending.append(child)
+        return found
 
     def rows_differ(
         self, con: duckdb.DuckDBPyConnection, relation: str, exported: Path

@@ -1,11 +1,13 @@
-"""The foundation on Spark: one raw zone, read by both engines, gives the same staging rows.
+"""The same models on Spark and on DuckDB: one raw zone in, the same published rows out.
 
-A small generated company (planted defects included) is ingested once into a raw zone.
-The staging models, their data tests and the seeds those tests read are built on DuckDB
-and on Spark in local mode from that one zone; every staging model's rows must be the
-same on both (EXCEPT ALL in both directions, decimals rounded to 6 places), and Spark
-reads the rejects and the load ledger as DuckDB does. The intermediate models and the
-marts follow when they are portable (issue 16, part B).
+A small generated company (planted defects included, triggers firing) is ingested once.
+Every model and seed is built on DuckDB and on Spark in local mode from that one zone
+(one dbt invocation per engine: a Spark invocation pays ~15 s of JVM start). Every
+staging model and every mart (schema ``marts``: what the nightly job publishes to
+serving.duckdb) must have the same rows on both - EXCEPT ALL in both directions,
+decimals and floats rounded to 6 places, same column names in the same order - and
+Spark must read the rejects and the load ledger as DuckDB does. A model that stops being
+portable fails here: it does not build on Spark, or it builds other rows.
 """
 
 from __future__ import annotations
@@ -24,42 +26,83 @@ from expansion.settings import DataDir
 pytestmark = pytest.mark.spark
 
 COMPANY = GeneratorConfig(accounts=20, days=30, seed=7, end_date=dt.date(2026, 11, 21))
+COMPARED_LAYERS = ("staging", "marts")
+BUILD = ["--exclude", "resource_type:unit_test", "resource_type:test"]
+"""Models and seeds; the data tests run on DuckDB in tests/dbt, and cost Spark ~0.3 s each."""
+NOT_YET_ON_SPARK = ("int_trigger_threshold_firings",)
+"""Models whose SQL Spark cannot plan in reasonable time, left out (with everything built
+from them) of the Spark build until rewritten: int_trigger_threshold_firings' binary
+lifting joins ten levels of CTEs that each read the previous one twice, which DuckDB
+materializes and Spark's analyzer inlines (2^10 copies; still planning after 5 minutes).
+Issue 14 replaces this model; see the issue-16 note."""
 
 
 @pytest.fixture(scope="module")
-def built_on_both(engines, tmp_path_factory) -> tuple[DataDir, list[str], Path]:
-    """The company's raw zone, built on both engines: (data dir, staging models, the folder
-    of Spark's Parquet exports)."""
-    root = tmp_path_factory.mktemp("staging_parity")
+def built_on_both(engines, tmp_path_factory) -> tuple[DataDir, dict[str, list[str]], Path]:
+    """The company's raw zone, built on both engines: (data dir, compared models by layer,
+    the folder of Spark's Parquet exports)."""
+    root = tmp_path_factory.mktemp("engine_parity")
     landing = root / "landing"
     generate(dataclasses.replace(COMPANY, out=landing, truth_out=None))
     data = DataDir(root / "data")
     ingest_landing_zone(RawZone(data.raw), landing)
-    models, seeds = engines.staging_selection(data, root / "parse")
-    select = [*models, *seeds]
-    engines.dbt_build(data, "duckdb", select, root / "duckdb")
-    export = {f"staging.{model}": f"staging.{model}" for model in models}
+    layers = engines.models_by_layer(data, root / "parse")
+    unbuilt = set(NOT_YET_ON_SPARK).union(*map(engines.downstream_models, NOT_YET_ON_SPARK))
+    compared = {
+        layer: [model for model in layers[layer] if model not in unbuilt]
+        for layer in COMPARED_LAYERS
+    }
+    engines.dbt_build(data, "duckdb", BUILD, root / "duckdb")
+    export = {
+        f"{layer}.{model}": f"{layer}.{model}"
+        for layer, models in compared.items()
+        for model in models
+    }
     for name in ("_rejects", "_load_ledger"):
         export[f"raw.{name}"] = f"parquet.`{data.raw / name}`"
-    engines.dbt_build(data, "spark", select, root / "spark", export=export)
-    return data, models, root / "spark" / "export"
+    spark_build = [*BUILD, *(f"{model}+" for model in NOT_YET_ON_SPARK)]
+    engines.dbt_build(data, "spark", spark_build, root / "spark", export=export)
+    return data, compared, root / "spark" / "export"
 
 
-def test_every_staging_model_has_the_same_rows_on_spark_as_on_duckdb(built_on_both, engines):
-    data, models, exported = built_on_both
-    assert len(models) >= 15, models  # one per contract source
+def _differences(engines, data: DataDir, models: list[str], layer: str, exported: Path) -> dict:
+    """Rows that differ per relation; asserts each staging model has rows to compare."""
     # read-write: dbt-duckdb still holds the file open in-process, and DuckDB refuses a
     # second handle on it with another (read-only) configuration
     with duckdb.connect(str(data.warehouse)) as con:
         differences = {}
         for model in models:
-            relation = f"staging.{model}"
-            (rows,) = con.execute(f"select count(*) from {relation}").fetchone()
-            assert rows > 0, f"{relation} is empty: the comparison would prove nothing"
+            relation = f"{layer}.{model}"
             only_duckdb, only_spark = engines.rows_differ(con, relation, exported / relation)
             if only_duckdb or only_spark:
                 differences[relation] = (only_duckdb, only_spark)
-    assert differences == {}
+    return differences
+
+
+def _row_counts(data: DataDir, relations: list[str]) -> dict[str, int]:
+    with duckdb.connect(str(data.warehouse)) as con:
+        return {r: con.execute(f"select count(*) from {r}").fetchone()[0] for r in relations}
+
+
+def test_every_staging_model_has_the_same_rows_on_spark_as_on_duckdb(built_on_both, engines):
+    data, compared, exported = built_on_both
+    models = compared["staging"]
+    assert len(models) >= 15, models  # one per contract source
+    counts = _row_counts(data, [f"staging.{model}" for model in models])
+    empty = [relation for relation, rows in counts.items() if rows == 0]
+    assert empty == [], "empty staging models: the comparison would prove nothing"
+    assert _differences(engines, data, models, "staging", exported) == {}
+
+
+def test_every_published_mart_has_the_same_rows_on_spark_as_on_duckdb(built_on_both, engines):
+    data, compared, exported = built_on_both
+    marts = compared["marts"]
+    counts = _row_counts(data, [f"marts.{mart}" for mart in marts])
+    assert len(marts) >= 10, marts  # 14 today; the rest are built from NOT_YET_ON_SPARK
+    # the company is small but not trivial: readiness is scored, whitespace found, NRR computed
+    for busy in ("dim_accounts", "account_readiness_scores", "whitespace_scores", "segment_nrr"):
+        assert counts[f"marts.{busy}"] > 0, f"marts.{busy} is empty: the comparison proves little"
+    assert _differences(engines, data, marts, "marts", exported) == {}
 
 
 def test_spark_reads_the_rejects_and_the_load_ledger_as_duckdb_does(built_on_both, engines):

@@ -2,4 +2,32 @@
 -- as a view - the warehouse keeps one copy of the history.
 {{ config(materialized='view') }}
 
-select * from {{ ref('int_account_health_daily') }}
+-- columns named: on Spark the date column, a partition of the table, comes last
+select
+    account_id,
+    score_date,
+    health_score,
+    health_band,
+    scored_weight,
+    has_missing_components,
+    missing_components,
+    usage_vs_seats_score,
+    engagement_trend_score,
+    feature_adoption_score,
+    nps_score,
+    csat_score,
+    support_load_score,
+    ticket_trend_score,
+    relationship_score,
+    days_since_last_touch_score,
+    active_user_seat_ratio,
+    events_per_day_30d_vs_prior,
+    core_feature_adoption_ratio,
+    latest_nps_score,
+    latest_csat_score,
+    open_tickets,
+    tickets_opened_30d,
+    tickets_opened_prior_30d,
+    champion_and_exec_sponsor_present,
+    days_since_last_touch
+from {{ ref('int_account_health_daily') }}
