@@ -14,14 +14,27 @@
 
 
 {#
+    The placeholders a QBR agenda template (seeds.qbr_agenda_items) may use;
+    qbr_agendas selects one text column per placeholder.
+#}
+{% macro qbr_agenda_placeholders() -%}
+    {{ return([
+        'health_score', 'health_band', 'seat_use', 'signal', 'more_signals', 'heads_up',
+        'product_family', 'whitespace_score', 'motion', 'estimated_acv', 'failed_criteria',
+    ]) }}
+{%- endmacro %}
+
+
+{#
     `template` (a SQL expression) with every `{placeholder}` replaced by the
     column of that name of `values_relation`: nested replace(), portable to
     every engine. A placeholder whose value is null becomes ''. An unknown
     placeholder is left as written (tests/conversation/test_talk_tracks.py
-    fails on it).
+    fails on it). `placeholders` defaults to the talk tracks'; the QBR agenda
+    (qbr_agendas) passes its own.
 #}
-{% macro fill_talk_track(template, values_relation) -%}
-    {%- set placeholders = talk_track_placeholders() -%}
+{% macro fill_talk_track(template, values_relation, placeholders=none) -%}
+    {%- set placeholders = placeholders or talk_track_placeholders() -%}
     {%- for placeholder in placeholders %}replace({% endfor -%}
     {{ template }}
     {%- for placeholder in placeholders -%}

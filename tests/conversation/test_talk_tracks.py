@@ -1,4 +1,5 @@
-"""Every talk track (seeds/conversation/talk_tracks.csv) fills in completely.
+"""Every talk track (seeds/conversation/talk_tracks.csv) and every QBR agenda item
+(seeds/conversation/qbr_agenda_items.csv) fills in completely.
 
 The templates are data a RevOps team rewrites; a placeholder the SQL does not know (a
 typo, `{seats}` for `{seat_use}`) would reach a customer conversation as written. The
@@ -21,7 +22,8 @@ from expansion.settings import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 TALK_TRACKS = PROJECT_ROOT / "seeds" / "conversation" / "talk_tracks.csv"
-REGISTRY = PROJECT_ROOT / "seeds" / "trigger_registry.csv"
+QBR_AGENDA_ITEMS = PROJECT_ROOT / "seeds" / "conversation" / "qbr_agenda_items.csv"
+REGISTRY = PROJECT_ROOT / "seeds" / "triggers" / "trigger_registry.csv"
 PARTS = ("opener", "evidence", "question", "offer", "next_step")
 PERSONAS = {"operator", "manager", "buyer"}
 
@@ -113,3 +115,44 @@ def test_every_enabled_trigger_has_a_talk_track_for_each_persona():
     assert {trigger for trigger, _ in tracks} == enabled
     for trigger in enabled:
         assert {persona for t, persona in tracks if t == trigger} == PERSONAS, trigger
+
+
+HAND_MADE_AGENDA_VALUES = {
+    "health_score": "82",
+    "health_band": "Healthy",
+    "seat_use": "92%",
+    "signal": "seats nearly full",
+    "more_signals": " (and 1 more)",
+    "heads_up": "Events at 75% of the plan limit",
+    "product_family": "Analytics",
+    "whitespace_score": "72",
+    "motion": "seat expansion",
+    "estimated_acv": "$30.0K",
+    "failed_criteria": "nps, health_score",
+}
+
+
+def test_every_qbr_agenda_item_fills_in_with_no_placeholder_left(tmp_path):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        placeholders = _compile(tmp_path, "{{ qbr_agenda_placeholders() | join(',') }}")
+        assert set(placeholders.strip().split(",")) == set(HAND_MADE_AGENDA_VALUES)
+        sql = _compile(
+            tmp_path,
+            "select items.item, {{ fill_talk_track('items.template', 'account',"
+            " qbr_agenda_placeholders()) }} as text from items cross join account",
+        )
+    con = duckdb.connect()
+    con.execute(
+        "create table items as select * from read_csv(?, all_varchar = true)",
+        [str(QBR_AGENDA_ITEMS)],
+    )
+    columns = ", ".join(f"? as {name}" for name in HAND_MADE_AGENDA_VALUES)
+    con.execute(f"create table account as select {columns}", list(HAND_MADE_AGENDA_VALUES.values()))
+    texts = dict(con.execute(sql).fetchall())
+
+    assert set(texts) == {"results", "signals", "capacity", "cross_sell", "proposal", "fix_first"}
+    for item, text in texts.items():
+        assert text and not re.search(r"[{}]", text), (item, text)
+    assert texts["signals"] == "Since the last review: seats nearly full (and 1 more)."
+    assert texts["proposal"].startswith("seat expansion, about $30.0K a year")
