@@ -14,8 +14,8 @@
         first-ranked family that is an opportunity);
       - proposal: when it is expansion-eligible with a recommended motion: the
         motion and its estimated ACV;
-      - fix_first: when the readiness gate fails: the failed criteria, and no
-        expansion ask.
+      - fix_first: when the readiness gate fails: the failed criteria (their
+        names in words), and no expansion ask.
 -#}
 
 with
@@ -119,7 +119,7 @@ account_values as (
         {{ format_number('round(top_opportunity.whitespace_score, 0)') }} as whitespace_score,
         lower(coalesce(motions.motion_name, scorecard.recommended_motion)) as motion,
         {{ format_usd_thousands('scorecard.estimated_expansion_acv') }} as estimated_acv,
-        replace(scorecard.failed_criteria, ';', ', ') as failed_criteria
+        replace(replace(scorecard.failed_criteria, ';', ', '), '_', ' ') as failed_criteria
     from scorecard
     left join facts
         on scorecard.account_id = facts.account_id
