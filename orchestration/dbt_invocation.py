@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +42,21 @@ def manifest_is_stale(manifest: Path, project_root: Path) -> bool:
     if not manifest.exists():
         return True
     return newest_mtime(dbt_source_files(project_root)) > manifest.stat().st_mtime
+
+
+def parse_when_stale(manifest: Path, project_root: Path, parse: Callable[[], object]) -> Path:
+    """Run ``parse`` when the manifest is missing or stale, one process at a time.
+
+    Every process that loads the Dagster definitions (a refresh, the web server, a test
+    run, a benchmark beside it) may find the manifest stale at the same moment; two
+    ``dbt parse`` writing one manifest.json leave it corrupt. A lock beside the manifest
+    makes the second wait, then find the first's manifest fresh."""
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / "parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if manifest_is_stale(manifest, project_root):
+            parse()
+    return manifest
 
 
 def dbt_build_args(full_refresh: bool = False) -> list[str]:

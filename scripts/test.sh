@@ -16,7 +16,6 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export EXPANSION_ARTIFACTS_DIR="$PWD/artifacts"
 new_dagster_home() {
   mkdir -p "$1" && printf 'telemetry:\n  enabled: false\n' > "$1/dagster.yaml"
 }

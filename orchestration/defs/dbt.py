@@ -14,7 +14,7 @@ from orchestration.dbt_invocation import (
     dbt_build_args,
     dbt_environment,
     environment,
-    manifest_is_stale,
+    parse_when_stale,
     rebuild_reasons,
 )
 from orchestration.resources import WarehouseResource
@@ -26,9 +26,11 @@ dbt_cli = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTA
 
 def prepare_manifest() -> Path:
     """Parse the dbt project when its manifest is missing or out of date."""
-    if manifest_is_stale(dbt_project.manifest_path, PROJECT_ROOT):
-        dbt_cli.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
-    return dbt_project.manifest_path
+    return parse_when_stale(
+        dbt_project.manifest_path,
+        PROJECT_ROOT,
+        lambda: dbt_cli.cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait(),
+    )
 
 
 DBT_MANIFEST: Mapping[str, Any] = json.loads(prepare_manifest().read_text())
