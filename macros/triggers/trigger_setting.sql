@@ -55,8 +55,8 @@
 {% macro trigger_registry_row(trigger_id) -%}
     select
         trigger_id,
-        cast(threshold_value as decimal(18, 4)) as threshold_value,
-        cast(secondary_threshold_value as decimal(18, 4)) as secondary_threshold_value,
+        cast(threshold_value as {{ type_decimal() }}) as threshold_value,
+        cast(secondary_threshold_value as {{ type_decimal() }}) as secondary_threshold_value,
         window_value,
         match_terms
     from {{ ref('trigger_registry') }}

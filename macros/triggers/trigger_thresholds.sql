@@ -22,7 +22,7 @@
 {% macro trigger_thresholds(trigger_id=none) -%}
     select
         registry.trigger_id,
-        cast(registry.threshold_value as decimal(18, 4)) as threshold_value,
+        cast(registry.threshold_value as {{ type_decimal() }}) as threshold_value,
         true as is_current_threshold,
         cast('1900-01-01' as date) as evaluated_from,
         cast('9999-12-31' as date) as evaluated_through
@@ -40,7 +40,7 @@
     from (
         select
             registry.trigger_id,
-            cast(registry.threshold_value as decimal(18, 4)) as current_threshold_value,
+            cast(registry.threshold_value as {{ type_decimal() }}) as current_threshold_value,
             cast(
                 case
                     when registry.threshold_step is null
@@ -52,7 +52,7 @@
                     else registry.threshold_step * ceiling(
                         registry.threshold_value * sweep.threshold_scale / registry.threshold_step
                     )
-                end as decimal(18, 4)
+                end as {{ type_decimal() }}
             ) as threshold_value,
             cast(
                 {{ dbt.dateadd(

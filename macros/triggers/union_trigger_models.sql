@@ -48,8 +48,8 @@
         cast(null as {{ dbt.type_string() }}) as account_id,
         cast(null as {{ dbt.type_string() }}) as trigger_id,
         cast(null as date) as evaluated_on,
-        cast(null as decimal(18, 4)) as signal_value,
-        cast(null as decimal(18, 4)) as threshold_value
+        cast(null as {{ type_decimal() }}) as signal_value,
+        cast(null as {{ type_decimal() }}) as threshold_value
     where 1 = 0
     {%- else -%}
     {%- for node in nodes %}
@@ -59,9 +59,9 @@
         cast(evaluated_on as date) as evaluated_on,
         signal_value,
         {%- if trigger_model_compares_thresholds(node) %}
-        cast(threshold_value as decimal(18, 4)) as threshold_value
+        cast(threshold_value as {{ type_decimal() }}) as threshold_value
         {%- else %}
-        cast(null as decimal(18, 4)) as threshold_value
+        cast(null as {{ type_decimal() }}) as threshold_value
         {%- endif %}
     from {{ ref(node.name) }}
     {% if not loop.last %}union all{% endif %}

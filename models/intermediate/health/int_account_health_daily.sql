@@ -109,11 +109,11 @@ inputs_joined as (
             when product_usage.events_prior_30d > 0
                 then
                     (
-                        cast(product_usage.events_30d as decimal(18, 4))
+                        cast(product_usage.events_30d as {{ type_decimal() }})
                         / product_usage.account_days_30d
                     )
                     / (
-                        cast(product_usage.events_prior_30d as decimal(18, 4))
+                        cast(product_usage.events_prior_30d as {{ type_decimal() }})
                         / product_usage.account_days_prior_30d
                     )
             -- nothing in either window: a dark account has no engagement to trend
@@ -259,10 +259,11 @@ final as (
         {%- for component in components %}
             scores_computed.{{ component }}_score,
         {%- endfor %}
-        cast(scores_computed.active_user_seat_ratio as decimal(18, 4)) as active_user_seat_ratio,
-        cast(scores_computed.events_per_day_30d_vs_prior as decimal(18, 4))
+        cast(scores_computed.active_user_seat_ratio as {{ type_decimal() }})
+            as active_user_seat_ratio,
+        cast(scores_computed.events_per_day_30d_vs_prior as {{ type_decimal() }})
             as events_per_day_30d_vs_prior,
-        cast(scores_computed.core_feature_adoption_ratio as decimal(18, 4))
+        cast(scores_computed.core_feature_adoption_ratio as {{ type_decimal() }})
             as core_feature_adoption_ratio,
         cast(scores_computed.latest_nps_score as decimal(6, 2)) as latest_nps_score,
         cast(scores_computed.latest_csat_score as decimal(6, 2)) as latest_csat_score,

@@ -89,7 +89,7 @@ ticket_events as (
         'tickets_opened': '0',
         'open_delta': '0',
         'csat_ratings': '0',
-        'csat_total': 'cast(0 as decimal(18, 4))',
+        'csat_total': 'cast(0 as ' ~ type_decimal() ~ ')',
     },
     parts=[
         {
@@ -103,7 +103,7 @@ ticket_events as (
             'set': {
                 'open_delta': '-1',
                 'csat_ratings': 'case when csat_score is not null then 1 else 0 end',
-                'csat_total': 'cast(coalesce(csat_score, 0) as decimal(18, 4))',
+                'csat_total': 'cast(coalesce(csat_score, 0) as ' ~ type_decimal() ~ ')',
             },
             'where': 'resolved_date is not null',
         },

@@ -477,7 +477,8 @@ joined as (
         usage_windows_summed.account_days_30d,
         usage_windows_summed.usage_days_30d,
         usage_windows_summed.api_calls_30d,
-        cast(usage_windows_summed.active_users_avg_30d as decimal(18, 4)) as active_users_avg_30d,
+        cast(usage_windows_summed.active_users_avg_30d as {{ type_decimal() }})
+            as active_users_avg_30d,
         -- the prior window is null until the account was active in it
         case
             when usage_windows_summed.account_days_prior_30d > 0
@@ -515,16 +516,20 @@ ratios_computed as (
 
     select
         *,
-        cast(active_users as decimal(18, 4)) / nullif(paid_seats, 0) as active_user_seat_ratio,
-        cast(active_users as decimal(18, 4)) / nullif(users_to_date, 0) as weekly_active_user_ratio,
-        cast(core_features_used_30d as decimal(18, 4))
+        cast(active_users as {{ type_decimal() }}) / nullif(paid_seats, 0)
+            as active_user_seat_ratio,
+        cast(active_users as {{ type_decimal() }}) / nullif(users_to_date, 0)
+            as weekly_active_user_ratio,
+        cast(core_features_used_30d as {{ type_decimal() }})
         / nullif(core_feature_count, 0) as core_feature_adoption_ratio,
-        cast(events_30d as decimal(18, 4)) / nullif(limit_events_monthly, 0) as events_limit_ratio,
-        cast(integrations_connected as decimal(18, 4))
+        cast(events_30d as {{ type_decimal() }}) / nullif(limit_events_monthly, 0)
+            as events_limit_ratio,
+        cast(integrations_connected as {{ type_decimal() }})
         / nullif(limit_integrations, 0) as integrations_limit_ratio,
-        cast(environments as decimal(18, 4))
+        cast(environments as {{ type_decimal() }})
         / nullif(limit_environments, 0) as environments_limit_ratio,
-        cast(storage_gb as decimal(18, 4)) / nullif(limit_storage_gb, 0) as storage_limit_ratio
+        cast(storage_gb as {{ type_decimal() }}) / nullif(limit_storage_gb, 0)
+            as storage_limit_ratio
 
     from joined
 
@@ -564,25 +569,26 @@ final as (
         ) as limit_events_monthly,
         cast(ratios_computed.limit_integrations as {{ dbt.type_bigint() }}) as limit_integrations,
         cast(ratios_computed.limit_environments as {{ dbt.type_bigint() }}) as limit_environments,
-        cast(ratios_computed.limit_storage_gb as decimal(18, 4)) as limit_storage_gb,
-        cast(ratios_computed.active_user_seat_ratio as decimal(18, 4)) as active_user_seat_ratio,
+        cast(ratios_computed.limit_storage_gb as {{ type_decimal() }}) as limit_storage_gb,
+        cast(ratios_computed.active_user_seat_ratio as {{ type_decimal() }})
+            as active_user_seat_ratio,
         cast(
-            ratios_computed.weekly_active_user_ratio as decimal(18, 4)
+            ratios_computed.weekly_active_user_ratio as {{ type_decimal() }}
         ) as weekly_active_user_ratio,
-        cast(ratios_computed.events_limit_ratio as decimal(18, 4)) as events_limit_ratio,
+        cast(ratios_computed.events_limit_ratio as {{ type_decimal() }}) as events_limit_ratio,
         cast(
-            ratios_computed.integrations_limit_ratio as decimal(18, 4)
+            ratios_computed.integrations_limit_ratio as {{ type_decimal() }}
         ) as integrations_limit_ratio,
         cast(
-            ratios_computed.environments_limit_ratio as decimal(18, 4)
+            ratios_computed.environments_limit_ratio as {{ type_decimal() }}
         ) as environments_limit_ratio,
-        cast(ratios_computed.storage_limit_ratio as decimal(18, 4)) as storage_limit_ratio,
+        cast(ratios_computed.storage_limit_ratio as {{ type_decimal() }}) as storage_limit_ratio,
         cast(
             coalesce(ratios_computed.core_features_used_30d, 0) as {{ dbt.type_bigint() }}
         ) as core_features_used_30d,
         ratios_computed.core_feature_count,
         cast(
-            ratios_computed.core_feature_adoption_ratio as decimal(18, 4)
+            ratios_computed.core_feature_adoption_ratio as {{ type_decimal() }}
         ) as core_feature_adoption_ratio,
         cast(
             coalesce(ratios_computed.features_used_30d, 0) as {{ dbt.type_bigint() }}

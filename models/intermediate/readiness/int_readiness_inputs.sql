@@ -654,7 +654,7 @@ capacity as (
                 when 'integrations' then integrations_ratio
                 when 'environments' then environments_ratio
                 when 'storage' then storage_ratio
-            end as decimal(18, 4)
+            end as {{ type_decimal() }}
         ) as usage_capacity_ratio
 
     from capacity_bound
@@ -687,7 +687,7 @@ final as (
         cast(segment_medians.median_arr_usd as decimal(18, 2)) as segment_median_arr_usd,
         cast(
             evaluation_points.current_arr_usd / nullif(segment_medians.median_arr_usd, 0)
-            as decimal(18, 4)
+            as {{ type_decimal() }}
         ) as arr_to_segment_median_ratio,
         coalesce(product_usage.has_usage_row, false) as has_usage_on_as_of_date,
         product_usage.active_users,
@@ -722,16 +722,18 @@ final as (
             as has_funding_in_last_year,
         cast(
             (firmographic_growth.employee_count - firmographic_growth.employee_count_year_ago)
-            / nullif(cast(firmographic_growth.employee_count_year_ago as decimal(18, 4)), 0)
-            as decimal(18, 4)
+            / nullif(cast(firmographic_growth.employee_count_year_ago as {{ type_decimal() }}), 0)
+            as {{ type_decimal() }}
         ) as employee_growth_yoy,
         current_purchases.purchase_date,
         firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase
             as employees_added_since_purchase,
         cast(
             (firmographic_growth.employee_count - firmographic_growth.employee_count_at_purchase)
-            / nullif(cast(firmographic_growth.employee_count_at_purchase as decimal(18, 4)), 0)
-            as decimal(18, 4)
+            / nullif(
+                cast(firmographic_growth.employee_count_at_purchase as {{ type_decimal() }}), 0
+            )
+            as {{ type_decimal() }}
         ) as employee_growth_since_purchase,
         coalesce(departments_since_purchase.departments_now, 0)
         - coalesce(departments_since_purchase.departments_at_purchase, 0)

@@ -42,7 +42,7 @@ signal_values as (
             as_of_date,
             evaluation_role,
             '{{ signal_id }}' as signal_id,
-            cast({{ expression }} as decimal(18, 4)) as signal_value
+            cast({{ expression }} as {{ type_decimal() }}) as signal_value
         from inputs
         {{ 'union all' if not loop.last }}
     {%- endfor %}

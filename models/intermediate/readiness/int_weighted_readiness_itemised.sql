@@ -70,7 +70,7 @@ item_values as (
             account_id,
             as_of_date,
             '{{ item }}' as item,
-            cast({{ expression }} as decimal(18, 4)) as item_value,
+            cast({{ expression }} as {{ type_decimal() }}) as item_value,
             cast(null as {{ dbt.type_string() }}) as item_label
         from inputs
         union all
@@ -81,7 +81,7 @@ item_values as (
             inputs.account_id,
             inputs.as_of_date,
             '{{ item }}' as item,
-            cast(null as decimal(18, 4)) as item_value,
+            cast(null as {{ type_decimal() }}) as item_value,
             cast({{ expression }} as {{ dbt.type_string() }}) as item_label
         from inputs
         cross join exec_sponsor_active_days

@@ -232,7 +232,7 @@ final as (
         cast(expansion_source as {{ dbt.type_string() }}) as expansion_source,
         opportunity_id,
         cast(segment as {{ dbt.type_string() }}) as segment,
-        cast(expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd
+        cast(expansion_arr_usd as {{ type_decimal() }}) as expansion_arr_usd
     from subscription_expansions
     union all
     select
@@ -241,7 +241,7 @@ final as (
         cast(expansion_source as {{ dbt.type_string() }}) as expansion_source,
         cast(opportunity_id as {{ dbt.type_string() }}) as opportunity_id,
         cast(segment as {{ dbt.type_string() }}) as segment,
-        cast(expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd
+        cast(expansion_arr_usd as {{ type_decimal() }}) as expansion_arr_usd
     from opportunity_expansions
 
 )

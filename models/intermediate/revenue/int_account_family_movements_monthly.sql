@@ -43,8 +43,8 @@ product_starts as (
         month_ends.month_end_date,
         account_products.quantity as starting_quantity,
         account_products.arr_usd as starting_arr_usd,
-        cast(null as decimal(18, 4)) as ending_arr_usd,
-        cast(null as decimal(18, 4)) as ending_arr_usd_at_previous_rates,
+        cast(null as {{ type_decimal() }}) as ending_arr_usd,
+        cast(null as {{ type_decimal() }}) as ending_arr_usd_at_previous_rates,
         cast(null as {{ dbt.type_bigint() }}) as ending_quantity
 
     from account_products
@@ -62,7 +62,7 @@ product_ends as (
         account_products.tier_rank,
         account_products.month_end_date,
         cast(null as {{ dbt.type_bigint() }}) as starting_quantity,
-        cast(null as decimal(18, 4)) as starting_arr_usd,
+        cast(null as {{ type_decimal() }}) as starting_arr_usd,
         account_products.arr_usd as ending_arr_usd,
         account_products.arr_usd_at_previous_rates as ending_arr_usd_at_previous_rates,
         account_products.quantity as ending_quantity
@@ -131,7 +131,7 @@ product_changes_valued as (
                             * cast(starting_arr_usd as {{ dbt.type_numeric() }})
                             / starting_quantity,
                             4
-                        ) as decimal(18, 4)
+                        ) as {{ type_decimal() }}
                     )
             else 0
         end as quantity_change_usd,

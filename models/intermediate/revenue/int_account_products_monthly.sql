@@ -64,12 +64,13 @@ line_months_converted as (
         line_months.product_id,
         line_months.month_end_date,
         line_months.quantity,
-        cast(line_months.arr_local * month_end_rates.usd_per_unit as decimal(18, 4)) as arr_usd,
+        cast(line_months.arr_local * month_end_rates.usd_per_unit as {{ type_decimal() }})
+            as arr_usd,
         -- no rate yet at the previous month end: value at this month's rate
         cast(
             line_months.arr_local
             * coalesce(previous_rates.usd_per_unit, month_end_rates.usd_per_unit)
-            as decimal(18, 4)
+            as {{ type_decimal() }}
         ) as arr_usd_at_previous_rates,
         month_end_rates.usd_per_unit is null as is_unconverted
 

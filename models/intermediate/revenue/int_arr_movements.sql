@@ -196,26 +196,26 @@ final as (
         movements_split.month_end_date,
         movements_split.previous_month_end_date,
         cast(movements_split.segment as {{ dbt.type_string() }}) as segment,
-        cast(movements_split.starting_arr_usd as decimal(18, 4)) as starting_arr_usd,
-        cast(movements_split.ending_arr_usd as decimal(18, 4)) as ending_arr_usd,
+        cast(movements_split.starting_arr_usd as {{ type_decimal() }}) as starting_arr_usd,
+        cast(movements_split.ending_arr_usd as {{ type_decimal() }}) as ending_arr_usd,
         cast(movements_split.movement as {{ dbt.type_string() }}) as movement,
         cast(main_motion_ranked.expansion_motion as {{ dbt.type_string() }}) as expansion_motion,
-        cast(movements_split.new_arr_usd as decimal(18, 4)) as new_arr_usd,
-        cast(movements_split.reactivation_arr_usd as decimal(18, 4)) as reactivation_arr_usd,
+        cast(movements_split.new_arr_usd as {{ type_decimal() }}) as new_arr_usd,
+        cast(movements_split.reactivation_arr_usd as {{ type_decimal() }}) as reactivation_arr_usd,
         cast(
             movements_split.seat_usage_arr_usd
             + movements_split.tier_upgrade_arr_usd
             + movements_split.cross_sell_arr_usd
             + movements_split.price_uplift_arr_usd
-            as decimal(18, 4)
+            as {{ type_decimal() }}
         ) as expansion_arr_usd,
-        cast(movements_split.seat_usage_arr_usd as decimal(18, 4)) as seat_usage_arr_usd,
-        cast(movements_split.tier_upgrade_arr_usd as decimal(18, 4)) as tier_upgrade_arr_usd,
-        cast(movements_split.cross_sell_arr_usd as decimal(18, 4)) as cross_sell_arr_usd,
-        cast(movements_split.price_uplift_arr_usd as decimal(18, 4)) as price_uplift_arr_usd,
-        cast(movements_split.contraction_arr_usd as decimal(18, 4)) as contraction_arr_usd,
-        cast(movements_split.churned_arr_usd as decimal(18, 4)) as churned_arr_usd,
-        cast(movements_split.fx_impact_usd as decimal(18, 4)) as fx_impact_usd
+        cast(movements_split.seat_usage_arr_usd as {{ type_decimal() }}) as seat_usage_arr_usd,
+        cast(movements_split.tier_upgrade_arr_usd as {{ type_decimal() }}) as tier_upgrade_arr_usd,
+        cast(movements_split.cross_sell_arr_usd as {{ type_decimal() }}) as cross_sell_arr_usd,
+        cast(movements_split.price_uplift_arr_usd as {{ type_decimal() }}) as price_uplift_arr_usd,
+        cast(movements_split.contraction_arr_usd as {{ type_decimal() }}) as contraction_arr_usd,
+        cast(movements_split.churned_arr_usd as {{ type_decimal() }}) as churned_arr_usd,
+        cast(movements_split.fx_impact_usd as {{ type_decimal() }}) as fx_impact_usd
 
     from movements_split
     left join main_motion_ranked

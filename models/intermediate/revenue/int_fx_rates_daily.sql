@@ -124,7 +124,7 @@ usd_rates as (
         'USD' as currency_code,
         valuation_date,
         valuation_date as rate_date,
-        cast(1 as decimal(18, 4)) as usd_per_unit,
+        cast(1 as {{ type_decimal() }}) as usd_per_unit,
         false as is_before_first_rate
     from calendar
 
@@ -136,7 +136,7 @@ final as (
         cast(currency_code as {{ dbt.type_string() }}) as currency_code,
         valuation_date,
         rate_date,
-        cast(usd_per_unit as decimal(18, 4)) as usd_per_unit,
+        cast(usd_per_unit as {{ type_decimal() }}) as usd_per_unit,
         is_before_first_rate
     from non_usd_rates
     union all

@@ -128,7 +128,7 @@ partial_month_cohort as (
         partial_window_start_arr.window_start_date,
         partial_window_start_arr.account_id,
         coalesce(accounts.segment, segment_arr_bands.segment) as segment,
-        cast(partial_window_start_arr.arr_usd as decimal(18, 4)) as starting_arr_usd
+        cast(partial_window_start_arr.arr_usd as {{ type_decimal() }}) as starting_arr_usd
 
     from partial_window_start_arr
     left join accounts

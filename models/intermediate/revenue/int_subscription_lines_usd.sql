@@ -78,7 +78,7 @@ lines_converted as (
         currency_code,
         usd_per_unit,
         fx_rate_date,
-        cast(arr_local * usd_per_unit as decimal(18, 4)) as arr_usd,
+        cast(arr_local * usd_per_unit as {{ type_decimal() }}) as arr_usd,
         start_date,
         end_date,
         term_months,

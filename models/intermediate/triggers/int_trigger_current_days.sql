@@ -173,8 +173,8 @@ final as (
         cast(output_days.account_id as {{ dbt.type_string() }}) as account_id,
         cast(output_days.trigger_id as {{ dbt.type_string() }}) as trigger_id,
         cast(output_days.evaluated_on as date) as evaluated_on,
-        cast(output_days.signal_value as decimal(18, 4)) as signal_value,
-        cast(output_days.threshold_value as decimal(18, 4)) as threshold_value,
+        cast(output_days.signal_value as {{ type_decimal() }}) as signal_value,
+        cast(output_days.threshold_value as {{ type_decimal() }}) as threshold_value,
         output_days.is_rising_edge,
         coalesce(walk_0.walk_day = walk_0.edge_day, false) as is_firing
     from output_days

@@ -52,7 +52,7 @@ final as (
         signals.account_id,
         signals.trigger_id,
         signals.evaluated_on,
-        cast(signals.signal_value as decimal(18, 4)) as signal_value,
+        cast(signals.signal_value as {{ type_decimal() }}) as signal_value,
         thresholds.threshold_value,
         thresholds.is_current_threshold
     from signals

@@ -143,8 +143,8 @@ final as (
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast(trigger_id as {{ dbt.type_string() }}) as trigger_id,
         cast(fired_on as date) as fired_on,
-        cast(signal_value as decimal(18, 4)) as signal_value,
-        cast(threshold_value as decimal(18, 4)) as threshold_value,
+        cast(signal_value as {{ type_decimal() }}) as signal_value,
+        cast(threshold_value as {{ type_decimal() }}) as threshold_value,
         is_current_threshold
     from firings
 

@@ -68,8 +68,8 @@ growth as (
     select
         account_id,
         usage_date,
-        (cast(api_calls_recent as decimal(18, 4)) / days_recent)
-        / (cast(api_calls_earlier as decimal(18, 4)) / days_earlier)
+        (cast(api_calls_recent as {{ type_decimal() }}) / days_recent)
+        / (cast(api_calls_earlier as {{ type_decimal() }}) / days_earlier)
         - 1 as api_call_growth
     from monthly_windows
     where

@@ -83,7 +83,7 @@ final as (
     select
         days_out.account_id,
         days_out.score_date as evaluated_on,
-        cast(days_out.days_to_renewal as decimal(18, 4)) as signal_value,
+        cast(days_out.days_to_renewal as {{ type_decimal() }}) as signal_value,
         thresholds.threshold_value
     from days_out
     cross join thresholds

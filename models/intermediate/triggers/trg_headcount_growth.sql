@@ -83,7 +83,7 @@ growth as (
         account_id,
         snapshot_date,
         next_snapshot_date,
-        cast(employee_count as decimal(18, 4)) / earlier_employee_count - 1 as employee_growth
+        cast(employee_count as {{ type_decimal() }}) / earlier_employee_count - 1 as employee_growth
     from earlier_snapshots
     where recency_rank = 1
 
@@ -147,7 +147,7 @@ final as (
     select
         usage.account_id,
         usage.usage_date as evaluated_on,
-        cast(growth.employee_growth as decimal(18, 4)) as signal_value,
+        cast(growth.employee_growth as {{ type_decimal() }}) as signal_value,
         growth.threshold_value
     from usage
     inner join latest_crossings as growth

@@ -118,9 +118,9 @@ multiples as (
         new_user_events_to_date.account_id,
         new_user_events_to_date.usage_date,
         max(
-            cast(new_user_events_to_date.events_since_created as decimal(18, 4))
+            cast(new_user_events_to_date.events_since_created as {{ type_decimal() }})
             / (
-                cast(account_engagement.feature_events as decimal(18, 4))
+                cast(account_engagement.feature_events as {{ type_decimal() }})
                 / account_engagement.engaged_users
             )
         ) as engagement_multiple

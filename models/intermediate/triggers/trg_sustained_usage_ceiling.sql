@@ -71,7 +71,7 @@ day_ratios as (
     select
         days_in_months.account_id,
         days_in_months.usage_date,
-        cast(trailing_months.lowest_month_events as decimal(18, 4))
+        cast(trailing_months.lowest_month_events as {{ type_decimal() }})
         / nullif(days_in_months.limit_events_monthly, 0) as lowest_month_ratio
     from days_in_months
     inner join trailing_months

@@ -139,7 +139,7 @@ final as (
     select
         limit_ratios.account_id,
         limit_ratios.usage_date as evaluated_on,
-        cast(limit_ratios.highest_limit_ratio as decimal(18, 4)) as signal_value,
+        cast(limit_ratios.highest_limit_ratio as {{ type_decimal() }}) as signal_value,
         limit_ratios.threshold_value
     from limit_ratios
     where limit_ratios.highest_limit_ratio >= limit_ratios.threshold_value

@@ -325,7 +325,7 @@ final as (
             as is_cross_sell_opportunity,
         cast(
             scores_totalled.peer_owner_accounts
-            / cast(nullif(scores_totalled.peer_accounts, 0) as decimal(18, 4))
+            / cast(nullif(scores_totalled.peer_accounts, 0) as {{ type_decimal() }})
             as decimal(10, 4)
         ) as peer_propensity
 

@@ -193,7 +193,7 @@ final as (
             case
                 when facts.current_arr_usd > 0
                     then scorecard.estimated_expansion_acv / facts.current_arr_usd
-            end as decimal(18, 4)
+            end as {{ type_decimal() }}
         ) as expansion_share_of_arr
 
     from facts

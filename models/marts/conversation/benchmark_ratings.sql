@@ -227,18 +227,18 @@ final as (
         cast(scope as {{ dbt.type_string() }}) as scope,
         cast(metric as {{ dbt.type_string() }}) as metric,
         cast(measured_through_date as date) as measured_through_date,
-        cast(metric_value as decimal(18, 4)) as metric_value,
+        cast(metric_value as {{ type_decimal() }}) as metric_value,
         cast(rating as {{ dbt.type_string() }}) as rating,
-        cast(bar_value as decimal(18, 4)) as bar_value
+        cast(bar_value as {{ type_decimal() }}) as bar_value
     from rated
     union all
     select
         cast(scope as {{ dbt.type_string() }}) as scope,
         cast(metric as {{ dbt.type_string() }}) as metric,
         cast(measured_through_date as date) as measured_through_date,
-        cast(metric_value as decimal(18, 4)) as metric_value,
+        cast(metric_value as {{ type_decimal() }}) as metric_value,
         cast(rating as {{ dbt.type_string() }}) as rating,
-        cast(bar_value as decimal(18, 4)) as bar_value
+        cast(bar_value as {{ type_decimal() }}) as bar_value
     from typical_bands
 
 )

@@ -67,9 +67,9 @@ final as (
         cast(segment as {{ dbt.type_string() }}) as segment,
         cast(csm_owner as {{ dbt.type_string() }}) as csm_owner,
         cast(capacity_binding_dimension as {{ dbt.type_string() }}) as capacity_dimension,
-        cast(usage_capacity_ratio as decimal(18, 4)) as usage_capacity_ratio,
-        cast(limit_heads_up_ratio as decimal(18, 4)) as heads_up_ratio,
-        cast(ceiling_ratio as decimal(18, 4)) as ceiling_ratio,
+        cast(usage_capacity_ratio as {{ type_decimal() }}) as usage_capacity_ratio,
+        cast(limit_heads_up_ratio as {{ type_decimal() }}) as heads_up_ratio,
+        cast(ceiling_ratio as {{ type_decimal() }}) as ceiling_ratio,
         cast(
             {{ dbt.concat([
                 "'You are at '", format_percent('usage_capacity_ratio'), "' of your '",

@@ -32,42 +32,42 @@ hold_values as (
         account_id,
         as_of_date,
         'open_problem_ticket' as hold_id,
-        cast(open_problem_tickets as decimal(18, 4)) as hold_value
+        cast(open_problem_tickets as {{ type_decimal() }}) as hold_value
     from facts
     union all
     select
         account_id,
         as_of_date,
         'csat_drop' as hold_id,
-        cast(previous_csat_score - latest_csat_score as decimal(18, 4)) as hold_value
+        cast(previous_csat_score - latest_csat_score as {{ type_decimal() }}) as hold_value
     from facts
     union all
     select
         account_id,
         as_of_date,
         'gone_quiet' as hold_id,
-        cast(events_per_day_30d_vs_prior as decimal(18, 4)) as hold_value
+        cast(events_per_day_30d_vs_prior as {{ type_decimal() }}) as hold_value
     from facts
     union all
     select
         account_id,
         as_of_date,
         'no_recent_contact' as hold_id,
-        cast(days_since_last_touch as decimal(18, 4)) as hold_value
+        cast(days_since_last_touch as {{ type_decimal() }}) as hold_value
     from facts
     union all
     select
         account_id,
         as_of_date,
         'fiscal_quarter_close' as hold_id,
-        cast(days_to_our_quarter_end as decimal(18, 4)) as hold_value
+        cast(days_to_our_quarter_end as {{ type_decimal() }}) as hold_value
     from facts
     union all
     select
         account_id,
         as_of_date,
         'opted_out' as hold_id,
-        cast(case when is_expansion_outreach_opted_out then 1 else 0 end as decimal(18, 4))
+        cast(case when is_expansion_outreach_opted_out then 1 else 0 end as {{ type_decimal() }})
             as hold_value
     from facts
 
@@ -103,8 +103,8 @@ final as (
         cast(hold_id as {{ dbt.type_string() }}) as hold_id,
         cast(hold_order as integer) as hold_order,
         cast(hold_reason as {{ dbt.type_string() }}) as hold_reason,
-        cast(hold_value as decimal(18, 4)) as hold_value,
-        cast(threshold_value as decimal(18, 4)) as threshold_value
+        cast(hold_value as {{ type_decimal() }}) as hold_value,
+        cast(threshold_value as {{ type_decimal() }}) as threshold_value
     from holds_in_force
 
 )

@@ -77,13 +77,13 @@ shares as (
         case
             when unioned.firings_measured > 0
                 then
-                    cast(unioned.firings_with_first_outreach as decimal(18, 4))
+                    cast(unioned.firings_with_first_outreach as {{ type_decimal() }})
                     / unioned.firings_measured
         end as first_outreach_share,
         case
             when unioned.outreaches_measured > 0
                 then
-                    cast(unioned.outreaches_closed as decimal(18, 4))
+                    cast(unioned.outreaches_closed as {{ type_decimal() }})
                     / unioned.outreaches_measured
         end as close_share
     from unioned
@@ -134,8 +134,8 @@ final as (
         cast(shares.group_value as {{ dbt.type_string() }}) as group_value,
         cast(shares.firings_measured as integer) as firings_measured,
         cast(shares.firings_with_first_outreach as integer) as firings_with_first_outreach,
-        cast(shares.first_outreach_share as decimal(18, 4)) as first_outreach_share,
-        cast(first_outreach_targets.target_value as decimal(18, 4)) as first_outreach_target,
+        cast(shares.first_outreach_share as {{ type_decimal() }}) as first_outreach_share,
+        cast(first_outreach_targets.target_value as {{ type_decimal() }}) as first_outreach_target,
         cast(
             case
                 when shares.first_outreach_share is null then 'no_data'
@@ -144,8 +144,8 @@ final as (
         ) as first_outreach_rating,
         cast(shares.outreaches_measured as integer) as outreaches_measured,
         cast(shares.outreaches_closed as integer) as outreaches_closed,
-        cast(shares.close_share as decimal(18, 4)) as close_share,
-        cast(close_targets.target_value as decimal(18, 4)) as close_target,
+        cast(shares.close_share as {{ type_decimal() }}) as close_share,
+        cast(close_targets.target_value as {{ type_decimal() }}) as close_target,
         cast(
             case
                 when shares.close_share is null then 'no_data'

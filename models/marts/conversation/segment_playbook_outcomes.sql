@@ -142,7 +142,7 @@ self_serve_rates as (
     select
         active_accounts.segment,
         'self_serve_upgrade_rate' as metric,
-        cast(count(self_serve_accounts.account_id) as decimal(18, 4))
+        cast(count(self_serve_accounts.account_id) as {{ type_decimal() }})
         / count(*) as metric_value
     from active_accounts
     left join self_serve_accounts
@@ -298,7 +298,7 @@ final as (
     select
         cast(playbooks.segment as {{ dbt.type_string() }}) as segment,
         cast(segment_metrics.metric as {{ dbt.type_string() }}) as metric,
-        cast(measured.metric_value as decimal(18, 4)) as metric_value,
+        cast(measured.metric_value as {{ type_decimal() }}) as metric_value,
         cast(
             case
                 when measured.metric_value is null then 'no_data'
@@ -312,7 +312,7 @@ final as (
         cast(playbooks.channel as {{ dbt.type_string() }}) as channel,
         cast(playbooks.key_metric as {{ dbt.type_string() }}) as key_metric,
         segment_metrics.metric = playbooks.key_metric as is_key_metric,
-        cast(playbooks.key_metric_threshold as decimal(18, 4)) as key_metric_threshold,
+        cast(playbooks.key_metric_threshold as {{ type_decimal() }}) as key_metric_threshold,
         case
             when segment_metrics.metric = playbooks.key_metric
                 then coalesce({{ satisfies_comparison(

@@ -59,7 +59,7 @@ final as (
         cast(score as {{ dbt.type_string() }}) as score,
         cast(component as {{ dbt.type_string() }}) as component,
         cast(item as {{ dbt.type_string() }}) as item,
-        cast(item_value as decimal(18, 4)) as item_value,
+        cast(item_value as {{ type_decimal() }}) as item_value,
         cast(band_label as {{ dbt.type_string() }}) as band_label,
         cast(item_max_points as int) as item_max_points,
         cast(points_earned as int) as points_earned

@@ -122,16 +122,16 @@ usage_measured as (
         account_id,
         usage_date,
         has_usage_row,
-        cast(active_users as decimal(18, 4)) as seats_used,
-        cast(paid_seats as decimal(18, 4)) as seats_capacity,
-        cast(events_30d as decimal(18, 4)) as events_used,
-        cast(limit_events_monthly as decimal(18, 4)) as events_capacity,
-        cast(storage_gb as decimal(18, 4)) as storage_used,
-        cast(limit_storage_gb as decimal(18, 4)) as storage_capacity,
-        cast(integrations_connected as decimal(18, 4)) as integrations_used,
-        cast(limit_integrations as decimal(18, 4)) as integrations_capacity,
-        cast(environments as decimal(18, 4)) as environments_used,
-        cast(limit_environments as decimal(18, 4)) as environments_capacity
+        cast(active_users as {{ type_decimal() }}) as seats_used,
+        cast(paid_seats as {{ type_decimal() }}) as seats_capacity,
+        cast(events_30d as {{ type_decimal() }}) as events_used,
+        cast(limit_events_monthly as {{ type_decimal() }}) as events_capacity,
+        cast(storage_gb as {{ type_decimal() }}) as storage_used,
+        cast(limit_storage_gb as {{ type_decimal() }}) as storage_capacity,
+        cast(integrations_connected as {{ type_decimal() }}) as integrations_used,
+        cast(limit_integrations as {{ type_decimal() }}) as integrations_capacity,
+        cast(environments as {{ type_decimal() }}) as environments_used,
+        cast(limit_environments as {{ type_decimal() }}) as environments_capacity
 
     from usage_daily
 
@@ -305,7 +305,7 @@ shares_computed as (
                 then cast(
                         (used_at_check - coalesce(capacity_before, 0))
                         / (capacity_after - coalesce(capacity_before, 0))
-                        as decimal(18, 4)
+                        as {{ type_decimal() }}
                     )
         end as raw_new_capacity_used_share
 
@@ -318,8 +318,8 @@ statuses_decided as (
     select
         *,
         case
-            when raw_new_capacity_used_share < 0 then cast(0 as decimal(18, 4))
-            when raw_new_capacity_used_share > 1 then cast(1 as decimal(18, 4))
+            when raw_new_capacity_used_share < 0 then cast(0 as {{ type_decimal() }})
+            when raw_new_capacity_used_share > 1 then cast(1 as {{ type_decimal() }})
             else raw_new_capacity_used_share
         end as new_capacity_used_share,
         case
@@ -417,9 +417,9 @@ final as (
         check_date,
         cast(check_type as {{ dbt.type_string() }}) as check_type,
         cast(capacity_dimension as {{ dbt.type_string() }}) as capacity_dimension,
-        cast(capacity_before as decimal(18, 4)) as capacity_before,
-        cast(capacity_after as decimal(18, 4)) as capacity_after,
-        cast(used_at_check as decimal(18, 4)) as used_at_check,
+        cast(capacity_before as {{ type_decimal() }}) as capacity_before,
+        cast(capacity_after as {{ type_decimal() }}) as capacity_after,
+        cast(used_at_check as {{ type_decimal() }}) as used_at_check,
         new_capacity_used_share,
         cast(features_adopted as int) as features_adopted,
         cast(product_feature_count as int) as product_feature_count,

@@ -255,12 +255,12 @@ relaxations as (
         {%- if criterion in thresholds %}
         {%- set value, setting, comparison, step = thresholds[criterion] %}
         {%- if comparison == 'at_least' %}
-        cast(floor({{ criterion }}_value / {{ step }}) * {{ step }} as decimal(18, 4))
+        cast(floor({{ criterion }}_value / {{ step }}) * {{ step }} as {{ type_decimal() }})
         {%- else %}
-        cast((ceiling({{ criterion }}_value / {{ step }}) - 1) * {{ step }} as decimal(18, 4))
+        cast((ceiling({{ criterion }}_value / {{ step }}) - 1) * {{ step }} as {{ type_decimal() }})
         {%- endif %} as relaxed_threshold_value
         {%- else %}
-        cast(null as decimal(18, 4)) as relaxed_threshold_value
+        cast(null as {{ type_decimal() }}) as relaxed_threshold_value
         {%- endif %}
     from recall_sample
     where
@@ -289,7 +289,7 @@ recall_blockers as (
         end as criterion_setting,
         case recall_most_failed.criterion
             {%- for criterion, (value, setting, comparison, step) in thresholds.items() %}
-            when '{{ criterion }}' then cast(gate_criteria.{{ setting }} as decimal(18, 4))
+            when '{{ criterion }}' then cast(gate_criteria.{{ setting }} as {{ type_decimal() }})
             {%- endfor %}
         end as criterion_threshold_value
     from recall_most_failed

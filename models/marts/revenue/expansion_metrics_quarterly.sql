@@ -483,11 +483,11 @@ final as (
         cast(segment as {{ dbt.type_string() }}) as segment,
         quarter_start_date,
         cast(customers_at_quarter_start as {{ dbt.type_bigint() }}) as customers_at_quarter_start,
-        cast(new_arr_usd as decimal(18, 4)) as new_arr_usd,
-        cast(reactivation_arr_usd as decimal(18, 4)) as reactivation_arr_usd,
-        cast(expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd,
-        cast(expansion_arr_won_usd as decimal(18, 4)) as expansion_arr_won_usd,
-        cast(cs_cost_usd as decimal(18, 4)) as cs_cost_usd,
+        cast(new_arr_usd as {{ type_decimal() }}) as new_arr_usd,
+        cast(reactivation_arr_usd as {{ type_decimal() }}) as reactivation_arr_usd,
+        cast(expansion_arr_usd as {{ type_decimal() }}) as expansion_arr_usd,
+        cast(expansion_arr_won_usd as {{ type_decimal() }}) as expansion_arr_won_usd,
+        cast(cs_cost_usd as {{ type_decimal() }}) as cs_cost_usd,
         cast(expansion_cac as decimal(12, 6)) as expansion_cac,
         cast(expansion_cac_target as decimal(12, 6)) as expansion_cac_target,
         expansion_cac < expansion_cac_target as is_expansion_cac_below_target,
@@ -507,7 +507,7 @@ final as (
         cast(
             cast(expansion_arr_usd as {{ dbt.type_numeric() }})
             / nullif(customers_at_quarter_start, 0)
-            as decimal(18, 4)
+            as {{ type_decimal() }}
         ) as expansion_arr_per_customer_usd,
         cast(first_expansion_accounts as {{ dbt.type_bigint() }}) as first_expansion_accounts,
         cast(avg_days_to_first_expansion as decimal(10, 2)) as avg_days_to_first_expansion,

@@ -63,18 +63,18 @@ final as (
         cast(expanded_accounts as {{ dbt.type_bigint() }}) as expanded_accounts,
         cast(contracted_accounts as {{ dbt.type_bigint() }}) as contracted_accounts,
         cast(churned_accounts as {{ dbt.type_bigint() }}) as churned_accounts,
-        cast(starting_arr_usd as decimal(18, 4)) as starting_arr_usd,
-        cast(new_arr_usd as decimal(18, 4)) as new_arr_usd,
-        cast(reactivation_arr_usd as decimal(18, 4)) as reactivation_arr_usd,
-        cast(seat_usage_arr_usd as decimal(18, 4)) as seat_usage_arr_usd,
-        cast(tier_upgrade_arr_usd as decimal(18, 4)) as tier_upgrade_arr_usd,
-        cast(cross_sell_arr_usd as decimal(18, 4)) as cross_sell_arr_usd,
-        cast(price_uplift_arr_usd as decimal(18, 4)) as price_uplift_arr_usd,
-        cast(expansion_arr_usd as decimal(18, 4)) as expansion_arr_usd,
-        cast(contraction_arr_usd as decimal(18, 4)) as contraction_arr_usd,
-        cast(churned_arr_usd as decimal(18, 4)) as churned_arr_usd,
-        cast(fx_impact_usd as decimal(18, 4)) as fx_impact_usd,
-        cast(ending_arr_usd as decimal(18, 4)) as ending_arr_usd
+        cast(starting_arr_usd as {{ type_decimal() }}) as starting_arr_usd,
+        cast(new_arr_usd as {{ type_decimal() }}) as new_arr_usd,
+        cast(reactivation_arr_usd as {{ type_decimal() }}) as reactivation_arr_usd,
+        cast(seat_usage_arr_usd as {{ type_decimal() }}) as seat_usage_arr_usd,
+        cast(tier_upgrade_arr_usd as {{ type_decimal() }}) as tier_upgrade_arr_usd,
+        cast(cross_sell_arr_usd as {{ type_decimal() }}) as cross_sell_arr_usd,
+        cast(price_uplift_arr_usd as {{ type_decimal() }}) as price_uplift_arr_usd,
+        cast(expansion_arr_usd as {{ type_decimal() }}) as expansion_arr_usd,
+        cast(contraction_arr_usd as {{ type_decimal() }}) as contraction_arr_usd,
+        cast(churned_arr_usd as {{ type_decimal() }}) as churned_arr_usd,
+        cast(fx_impact_usd as {{ type_decimal() }}) as fx_impact_usd,
+        cast(ending_arr_usd as {{ type_decimal() }}) as ending_arr_usd
 
     from summed
 

@@ -144,8 +144,8 @@ final as (
         cast(current_arr_usd as decimal(18, 2)) as arr_usd,
         cast(trigger_id as {{ dbt.type_string() }}) as trigger_id,
         cast(fired_on as date) as fired_on,
-        cast(signal_value as decimal(18, 4)) as signal_value,
-        cast(threshold_value as decimal(18, 4)) as threshold_value,
+        cast(signal_value as {{ type_decimal() }}) as signal_value,
+        cast(threshold_value as {{ type_decimal() }}) as threshold_value,
         cast(recommended_action as {{ dbt.type_string() }}) as recommended_action,
         cast(talk_track_id as {{ dbt.type_string() }}) as talk_track_id,
         cast(

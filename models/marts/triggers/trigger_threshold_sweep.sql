@@ -327,7 +327,7 @@ final as (
     select
         cast(rates.trigger_id as {{ dbt.type_string() }}) as trigger_id,
         cast(rates.scope as {{ dbt.type_string() }}) as segment,
-        cast(rates.threshold_value as decimal(18, 4)) as threshold_value,
+        cast(rates.threshold_value as {{ type_decimal() }}) as threshold_value,
         rates.is_current_threshold,
         backtest_window.window_start,
         backtest_window.window_end,

@@ -128,17 +128,17 @@ final as (
         cast(per_band.pairs as integer) as pairs,
         cast(per_band.adopted_pairs as integer) as adopted_pairs,
         cast(
-            per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as decimal(18, 4))
+            per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as {{ type_decimal() }})
             as decimal(10, 4)
         ) as adoption_rate,
         cast(
-            overall.adopted_pairs / cast(nullif(overall.pairs, 0) as decimal(18, 4))
+            overall.adopted_pairs / cast(nullif(overall.pairs, 0) as {{ type_decimal() }})
             as decimal(10, 4)
         ) as overall_adoption_rate,
         cast(
-            (per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as decimal(18, 4)))
+            (per_band.adopted_pairs / cast(nullif(per_band.pairs, 0) as {{ type_decimal() }}))
             / nullif(
-                overall.adopted_pairs / cast(nullif(overall.pairs, 0) as decimal(18, 4)), 0
+                overall.adopted_pairs / cast(nullif(overall.pairs, 0) as {{ type_decimal() }}), 0
             )
             as decimal(10, 4)
         ) as lift
