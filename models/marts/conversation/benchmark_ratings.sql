@@ -139,36 +139,22 @@ measured as (
 
 ),
 
-bars as (
-
-    select
-        metric,
-        rating,
-        rating_rank,
-        comparison,
-        threshold_value
-    from company_benchmarks
-    union all
-    select
-        metric,
-        rating,
-        rating_rank,
-        comparison,
-        threshold_value
-    from playbook_benchmarks
-
-),
-
 metrics_with_bars as (
 
-    select distinct metric
-    from bars
+    select metric from company_benchmarks
+    union
+    select metric from playbook_benchmarks
 
 ),
 
 bars_cleared as (
 
-    {{ best_bar_cleared('measured', ['scope', 'metric'], 'metric_value', 'bars') }}
+    {{ best_bar_cleared(
+        'measured',
+        ['scope', 'metric'],
+        'metric_value',
+        ['company_benchmarks', 'playbook_benchmarks'],
+    ) }}
 
 ),
 

@@ -137,20 +137,17 @@ final as (
         cast(shares.first_outreach_share as {{ type_decimal() }}) as first_outreach_share,
         cast(first_outreach_targets.target_value as {{ type_decimal() }}) as first_outreach_target,
         cast(
-            case
-                when shares.first_outreach_share is null then 'no_data'
-                else coalesce(first_outreach_bars.rating, 'below_target')
-            end as {{ dbt.type_string() }}
+            {{ bar_rating(
+                'shares.first_outreach_share', 'first_outreach_bars.rating', 'below_target'
+            ) }} as {{ dbt.type_string() }}
         ) as first_outreach_rating,
         cast(shares.outreaches_measured as integer) as outreaches_measured,
         cast(shares.outreaches_closed as integer) as outreaches_closed,
         cast(shares.close_share as {{ type_decimal() }}) as close_share,
         cast(close_targets.target_value as {{ type_decimal() }}) as close_target,
         cast(
-            case
-                when shares.close_share is null then 'no_data'
-                else coalesce(close_bars.rating, 'below_target')
-            end as {{ dbt.type_string() }}
+            {{ bar_rating('shares.close_share', 'close_bars.rating', 'below_target') }}
+            as {{ dbt.type_string() }}
         ) as close_rating
 
     from shares

@@ -267,29 +267,14 @@ segment_metrics as (
 
 ),
 
-bars as (
-
-    select
-        metric,
-        rating,
-        rating_rank,
-        comparison,
-        threshold_value
-    from playbook_benchmarks
-    union all
-    select
-        metric,
-        rating,
-        rating_rank,
-        comparison,
-        threshold_value
-    from company_benchmarks
-
-),
-
 bars_cleared as (
 
-    {{ best_bar_cleared('measured', ['segment', 'metric'], 'metric_value', 'bars') }}
+    {{ best_bar_cleared(
+        'measured',
+        ['segment', 'metric'],
+        'metric_value',
+        ['playbook_benchmarks', 'company_benchmarks'],
+    ) }}
 
 ),
 
@@ -300,10 +285,8 @@ final as (
         cast(segment_metrics.metric as {{ dbt.type_string() }}) as metric,
         cast(measured.metric_value as {{ type_decimal() }}) as metric_value,
         cast(
-            case
-                when measured.metric_value is null then 'no_data'
-                else coalesce(bars_cleared.rating, 'below_benchmarks')
-            end as {{ dbt.type_string() }}
+            {{ bar_rating('measured.metric_value', 'bars_cleared.rating', 'below_benchmarks') }}
+            as {{ dbt.type_string() }}
         ) as rating,
         cast(playbook_window.window_start_date as date) as window_start_date,
         cast(playbook_window.as_of_date as date) as as_of_date,

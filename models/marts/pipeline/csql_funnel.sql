@@ -161,28 +161,12 @@ benchmarked_values as (
 
 bars_cleared as (
 
-    select
-        benchmarked_values.dimension,
-        benchmarked_values.dimension_value,
-        benchmarked_values.metric,
-        benchmarks.rating,
-        row_number() over (
-            partition by
-                benchmarked_values.dimension,
-                benchmarked_values.dimension_value,
-                benchmarked_values.metric
-            order by benchmarks.rating_rank
-        ) as bar_rank
-
-    from benchmarked_values
-    inner join benchmarks
-        on
-            benchmarked_values.metric = benchmarks.metric
-            and {{ satisfies_comparison(
-                'benchmarks.comparison',
-                'benchmarked_values.metric_value',
-                'benchmarks.threshold_value',
-            ) }}
+    {{ best_bar_cleared(
+        'benchmarked_values',
+        ['dimension', 'dimension_value', 'metric'],
+        'metric_value',
+        'benchmarks',
+    ) }}
 
 ),
 
@@ -192,10 +176,9 @@ statuses as (
         benchmarked_values.dimension,
         benchmarked_values.dimension_value,
         benchmarked_values.metric,
-        case
-            when benchmarked_values.metric_value is null then 'no_data'
-            else coalesce(bars_cleared.rating, 'not_met')
-        end as status
+        {{ bar_rating(
+            'benchmarked_values.metric_value', 'bars_cleared.rating', 'not_met'
+        ) }} as status
 
     from benchmarked_values
     left join bars_cleared

@@ -120,28 +120,12 @@ ratios_unpivoted as (
 
 bars_cleared as (
 
-    select
-        ratios_unpivoted.segment,
-        ratios_unpivoted.month_end_date,
-        ratios_unpivoted.metric,
-        benchmarks.rating,
-        row_number() over (
-            partition by
-                ratios_unpivoted.segment,
-                ratios_unpivoted.month_end_date,
-                ratios_unpivoted.metric
-            order by benchmarks.rating_rank
-        ) as bar_rank
-
-    from ratios_unpivoted
-    inner join benchmarks
-        on
-            ratios_unpivoted.metric = benchmarks.metric
-            and {{ satisfies_comparison(
-                'benchmarks.comparison',
-                'ratios_unpivoted.metric_value',
-                'benchmarks.threshold_value',
-            ) }}
+    {{ best_bar_cleared(
+        'ratios_unpivoted',
+        ['segment', 'month_end_date', 'metric'],
+        'metric_value',
+        'benchmarks',
+    ) }}
 
 ),
 
@@ -150,14 +134,8 @@ ratings as (
     select
         ratios.segment,
         ratios.month_end_date,
-        case
-            when ratios.nrr is null then 'no_data'
-            else coalesce(nrr_bars.rating, 'below_benchmarks')
-        end as nrr_rating,
-        case
-            when ratios.grr is null then 'no_data'
-            else coalesce(grr_bars.rating, 'below_benchmarks')
-        end as grr_rating
+        {{ bar_rating('ratios.nrr', 'nrr_bars.rating', 'below_benchmarks') }} as nrr_rating,
+        {{ bar_rating('ratios.grr', 'grr_bars.rating', 'below_benchmarks') }} as grr_rating
 
     from ratios
     left join bars_cleared as nrr_bars
