@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
-# lint (ruff, sqlfluff), then pytest and, beside it, the refresh benchmark on a small
+# lint (ruff, sqlfluff, yamllint), then pytest and, beside it, the refresh benchmark on a small
 # generated company (ingest, dbt build, checks, publish, dashboards; then one more night).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,9 @@ ruff format --check .
 
 echo "== sqlfluff (dbt templater)"
 sqlfluff lint models
+
+echo "== yamllint (.yamllint.yml)"
+yamllint --strict .
 
 # pytest keeps about one core busy (dbt, Dagster and most tests are single-threaded
 # Python), so the benchmark runs beside it on the other, with its own Dagster home.
