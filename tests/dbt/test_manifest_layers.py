@@ -5,8 +5,9 @@ A model reads only its own layer or a lower one - a mart is never upstream of an
 intermediate or staging model, so a change to what is published cannot change
 what is computed. Every model has a description, and every mart (what the
 serving database publishes) has an enforced contract. Unit tests live in their
-folder's ``_<folder>__unit_tests.yml``. The map of the warehouse
-(docs/warehouse.md) names every model and seed folder.
+folder's ``_<folder>__unit_tests.yml`` or, where a folder's tests are many, in
+``_<folder>__<concept>__unit_tests.yml`` files (``_health__score__unit_tests.yml``).
+The map of the warehouse (docs/warehouse.md) names every model and seed folder.
 
 The project is parsed once (``dbt parse``, no database touched); the rules are a
 pure function of the manifest, pinned on a hand-made manifest too.
@@ -15,6 +16,7 @@ pure function of the manifest, pinned on a hand-made manifest too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -51,9 +53,12 @@ def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
                 )
     for unit_test in sorted(manifest.get("unit_tests", {}).values(), key=lambda t: t["name"]):
         path = Path(unit_test["original_file_path"])
-        expected = f"_{path.parent.name}__unit_tests.yml"
-        if path.name != expected:
-            violations.append(f"unit test {unit_test['name']} is in {path.name}, not {expected}")
+        folder = path.parent.name
+        if not re.fullmatch(rf"_{re.escape(folder)}(__[a-z0-9_]+)?__unit_tests\.yml", path.name):
+            violations.append(
+                f"unit test {unit_test['name']} is in {path.name}, not _{folder}__unit_tests.yml "
+                f"or _{folder}__<concept>__unit_tests.yml"
+            )
     return violations
 
 
@@ -139,14 +144,29 @@ def test_a_unit_test_outside_its_folders_unit_tests_file_is_refused() -> None:
                 "name": "placed",
                 "original_file_path": "../models/intermediate/revenue/_revenue__unit_tests.yml",
             },
+            "unit_test.expansion.int_b.placed_by_concept": {
+                "name": "placed_by_concept",
+                "original_file_path": (
+                    "../models/intermediate/revenue/_revenue__movements__unit_tests.yml"
+                ),
+            },
             "unit_test.expansion.int_b.misplaced": {
                 "name": "misplaced",
                 "original_file_path": "../models/intermediate/revenue/_revenue__models.yml",
             },
+            "unit_test.expansion.int_b.in_another_folders_file": {
+                "name": "in_another_folders_file",
+                "original_file_path": (
+                    "../models/intermediate/revenue/_health__score__unit_tests.yml"
+                ),
+            },
         }
     }
     assert manifest_violations(manifest) == [
-        "unit test misplaced is in _revenue__models.yml, not _revenue__unit_tests.yml"
+        "unit test in_another_folders_file is in _health__score__unit_tests.yml, not "
+        "_revenue__unit_tests.yml or _revenue__<concept>__unit_tests.yml",
+        "unit test misplaced is in _revenue__models.yml, not _revenue__unit_tests.yml "
+        "or _revenue__<concept>__unit_tests.yml",
     ]
 
 
