@@ -28,18 +28,8 @@
     )
 }}
 
-{#- component: the metric expression over `inputs` (null = missing input) #}
-{%- set components = {
-    'usage_vs_seats': 'inputs.active_user_seat_ratio',
-    'engagement_trend': 'inputs.events_per_day_30d_vs_prior',
-    'feature_adoption': 'inputs.core_feature_adoption_ratio',
-    'nps': 'inputs.latest_nps_score',
-    'csat': 'inputs.latest_csat_score',
-    'support_load': 'inputs.open_tickets',
-    'ticket_trend': 'inputs.tickets_opened_30d - inputs.tickets_opened_prior_30d',
-    'relationship': 'inputs.champion_and_exec_sponsor_present',
-    'days_since_last_touch': 'inputs.days_since_last_touch',
-} %}
+{#- component -> its metric over `inputs` (null = missing input): macro health_score_components #}
+{%- set components = health_score_components() %}
 
 with
 

@@ -22,16 +22,12 @@ latest_day as (
 
 ),
 
-{%- set components = ['usage_vs_seats', 'engagement_trend', 'feature_adoption', 'nps', 'csat',
-    'support_load', 'ticket_trend', 'relationship', 'days_since_last_touch'] %}
+{%- set components = health_score_components().keys() | list %}
 
 weight_columns as (
 
     select
-        {%- for component in components %}
-            max(case when component = '{{ component }}' then weight end)
-            as {{ component }}_weight{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ seed_pivot('component', components, {'weight': 'weight'}) }}
 
     from weights
 
