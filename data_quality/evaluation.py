@@ -34,6 +34,7 @@ from data_quality.checks import (
     RowOutcome,
     RunValue,
 )
+from expansion.clock import utc_now
 
 BOUNDS_RELATION = "seeds.calibration_bounds"
 """Where the bounds live in the warehouse (the dbt seed); serving has a published copy."""
@@ -99,7 +100,7 @@ def frame_params(
     """The check's frame parameters with every :class:`Bound` and :class:`RunValue` resolved."""
     run_values = {
         RunValue.AS_OF_DATE: as_of,
-        RunValue.TODAY: today or dt.datetime.now(dt.UTC).date(),
+        RunValue.TODAY: today or utc_now().date(),
     }
     resolved = []
     for value in check.params:

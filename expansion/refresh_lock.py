@@ -22,7 +22,6 @@ no-op then), so that a run started by Dagster alone is covered too.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import json
 import os
@@ -31,6 +30,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from expansion.clock import utc_now
 
 LOCK_FILE_NAME = "refresh.lock"
 WAIT_SECONDS_ENV = "EXPANSION_REFRESH_WAIT_SECONDS"
@@ -134,7 +135,7 @@ def _acquire(lock_file: Path, wait_seconds: float) -> int:
 
 
 def _record_holder(fd: int) -> None:
-    started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    started_at = utc_now().strftime("%Y-%m-%d %H:%M:%S UTC")
     record = json.dumps({"pid": os.getpid(), "started_at": started_at}).encode()
     os.ftruncate(fd, 0)
     os.pwrite(fd, record + b"\n", 0)

@@ -6,13 +6,14 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from expansion.clock import utc_now
 from expansion.contract import SOURCES, Source
 from expansion.ingest.batch import validate_batch
 from expansion.ingest.files import (
@@ -129,7 +130,7 @@ def _ingest(
     missing: set[str],
     batch_rows: int,
 ) -> SourceLoadResult:
-    loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    loaded_at = utc_now()
     ledger = current_entries(con, source.name)
     tally = _Tally(source.name)
 
