@@ -207,6 +207,14 @@ typical_bands as (
 
 ),
 
+ratings as (
+
+    select * from rated
+    union all
+    select * from typical_bands
+
+),
+
 final as (
 
     select
@@ -216,16 +224,7 @@ final as (
         cast(metric_value as {{ type_decimal() }}) as metric_value,
         cast(rating as {{ dbt.type_string() }}) as rating,
         cast(bar_value as {{ type_decimal() }}) as bar_value
-    from rated
-    union all
-    select
-        cast(scope as {{ dbt.type_string() }}) as scope,
-        cast(metric as {{ dbt.type_string() }}) as metric,
-        cast(measured_through_date as date) as measured_through_date,
-        cast(metric_value as {{ type_decimal() }}) as metric_value,
-        cast(rating as {{ dbt.type_string() }}) as rating,
-        cast(bar_value as {{ type_decimal() }}) as bar_value
-    from typical_bands
+    from ratings
 
 )
 
