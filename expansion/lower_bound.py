@@ -45,6 +45,7 @@ def run_lower_bound(landing: Path, as_of: dt.date) -> LowerBound:
         started = time.perf_counter()
         con = duckdb.connect(str(Path(work) / "lower_bound.duckdb"))
         try:
+            con.execute("set enable_progress_bar = false")
             for statement in lower_bound_sql(landing, as_of):
                 con.execute(statement)
             seconds = time.perf_counter() - started

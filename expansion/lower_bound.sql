@@ -9,31 +9,32 @@
 --
 -- expansion/lower_bound.py runs it with {landing} replaced by the landing folder and
 -- {as_of} by the as-of date (YYYY-MM-DD); it reads the row counts of the result tables.
--- Rows that do not parse are skipped (the product rejects them with a reason).
+-- Rows that do not parse are skipped (the product rejects them with a reason), and
+-- every file of a source is read with the first file's columns (the contract's).
 
 create table accounts as
 select * from read_csv(
-    '{landing}/accounts/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/accounts/*.csv', header = true, ignore_errors = true,
     types = {'account_id': 'varchar', 'segment': 'varchar'}
 );
 create table products as
 select * from read_csv(
-    '{landing}/products/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/products/*.csv', header = true, ignore_errors = true,
     types = {'product_id': 'varchar', 'unit': 'varchar'}
 );
 create table subscriptions as
 select * from read_csv(
-    '{landing}/subscriptions/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/subscriptions/*.csv', header = true, ignore_errors = true,
     types = {'account_id': 'varchar', 'product_id': 'varchar', 'quantity': 'integer', 'arr': 'double', 'currency': 'varchar', 'start_date': 'date', 'end_date': 'date'}
 );
 create table fx_rates as
 select * from read_csv(
-    '{landing}/fx_rates/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/fx_rates/*.csv', header = true, ignore_errors = true,
     types = {'currency': 'varchar', 'rate_date': 'date', 'usd_per_unit': 'double'}
 );
 create table usage_daily as
 select * from read_csv(
-    '{landing}/usage_daily/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/usage_daily/*.csv', header = true, ignore_errors = true,
     types = {
         'account_id': 'varchar', 'usage_date': 'date', 'active_users': 'integer',
         'events': 'bigint', 'api_calls': 'bigint'
@@ -41,17 +42,17 @@ select * from read_csv(
 );
 create table support_tickets as
 select * from read_csv(
-    '{landing}/support_tickets/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/support_tickets/*.csv', header = true, ignore_errors = true,
     types = {'account_id': 'varchar', 'created_at': 'timestamp', 'csat': 'double'}
 );
 create table nps_responses as
 select * from read_csv(
-    '{landing}/nps_responses/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/nps_responses/*.csv', header = true, ignore_errors = true,
     types = {'account_id': 'varchar', 'responded_at': 'timestamp', 'score': 'integer'}
 );
 create table opportunities as
 select * from read_csv(
-    '{landing}/opportunities/*.csv', header = true, union_by_name = true, ignore_errors = true,
+    '{landing}/opportunities/*.csv', header = true, ignore_errors = true,
     types = {'account_id': 'varchar', 'created_at': 'timestamp', 'outcome': 'varchar'}
 );
 
