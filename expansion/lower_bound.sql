@@ -25,7 +25,10 @@ select * from read_csv(
 create table subscriptions as
 select * from read_csv(
     '{landing}/subscriptions/*.csv', header = true, ignore_errors = true,
-    types = {'account_id': 'varchar', 'product_id': 'varchar', 'quantity': 'integer', 'arr': 'double', 'currency': 'varchar', 'start_date': 'date', 'end_date': 'date'}
+    types = {
+        'account_id': 'varchar', 'product_id': 'varchar', 'quantity': 'integer',
+        'arr': 'double', 'currency': 'varchar', 'start_date': 'date', 'end_date': 'date'
+    }
 );
 create table fx_rates as
 select * from read_csv(
