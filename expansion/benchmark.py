@@ -7,7 +7,9 @@ increment). Each refresh runs in its own process, so its wall time and peak
 resident memory (the largest process among it and the dbt subprocess it
 waited for) are measured honestly; while it runs, the resident memory of its
 process tree is sampled, and each step's seconds and peak come from the run
-log and dbt's artifacts (:mod:`expansion.refresh_steps`).
+log and dbt's artifacts (:mod:`expansion.refresh_steps`). Last, the lower bound
+(:mod:`expansion.lower_bound`, a plain DuckDB script of the core workload) runs
+on the same landing zone, and both refreshes are given as a multiple of it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from expansion.contract import SOURCES
 from expansion.generator import GeneratorConfig, generate
+from expansion.lower_bound import run_lower_bound
 from expansion.refresh_steps import (
     ProcessTreeSampler,
     StepMeasurement,
@@ -67,10 +70,15 @@ class BenchmarkResult:
     generate_seconds: float
     full: RefreshMeasurement
     nightly: RefreshMeasurement
+    lower_bound_seconds: float
+    """The plain DuckDB script (expansion/lower_bound.sql) on the whole landing zone."""
 
     @property
     def nightly_share_of_full(self) -> float:
         return self.nightly.seconds / self.full.seconds
+
+    def times_lower_bound(self, seconds: float) -> float:
+        return seconds / max(self.lower_bound_seconds, 0.1)
 
     def render(self) -> str:
         return (
@@ -83,6 +91,10 @@ class BenchmarkResult:
             + self.full.render("full refresh")
             + "\n"
             + self.nightly.render("next night")
+            + f"\nlower bound (expansion/lower_bound.sql, plain DuckDB, same landing zone): "
+            f"{self.lower_bound_seconds:.1f} s; full refresh "
+            f"{self.times_lower_bound(self.full.seconds):.1f}x it, next night "
+            f"{self.times_lower_bound(self.nightly.seconds):.1f}x it"
         )
 
 
@@ -204,6 +216,7 @@ def run_refresh_benchmark(
     nightly = measure_refresh("nightly", landing, data_dir, workdir / "nightly_refresh.log", engine)
     if nightly.exit_code != 0:
         raise RuntimeError(f"the nightly refresh failed; see {workdir / 'nightly_refresh.log'}")
+    lower_bound = run_lower_bound(landing, config.end_date)
 
     return BenchmarkResult(
         engine=engine,
@@ -214,11 +227,19 @@ def run_refresh_benchmark(
         generate_seconds=round(generated.seconds, 1),
         full=full,
         nightly=nightly,
+        lower_bound_seconds=lower_bound.seconds,
     )
 
 
 def result_as_json(result: BenchmarkResult) -> str:
-    return json.dumps({**asdict(result), "nightly_share_of_full": result.nightly_share_of_full})
+    return json.dumps(
+        {
+            **asdict(result),
+            "nightly_share_of_full": result.nightly_share_of_full,
+            "full_times_lower_bound": result.times_lower_bound(result.full.seconds),
+            "nightly_times_lower_bound": result.times_lower_bound(result.nightly.seconds),
+        }
+    )
 
 
 def refresh_reporting_peak_memory(argv: list[str]) -> int:

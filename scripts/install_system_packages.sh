@@ -3,6 +3,9 @@
 #
 #   chromium                 headless browser for the dashboard tests (pytest -m browser)
 #   openjdk-17-jre-headless  Java 17 for Apache Spark (--engine spark, pytest -m spark)
+#   eatmydata                the test suite runs without fsync (scripts/test.sh): every
+#                            Dagster event and DuckDB commit of a nightly job is one, about
+#                            20 ms each on a shared disk, and a test night writes thousands
 #
 # Idempotent: does nothing when every package is already installed. Needs root
 # (or sudo) on Debian 12 when something is missing.
@@ -11,6 +14,7 @@ set -euo pipefail
 packages=(
     chromium
     openjdk-17-jre-headless
+    eatmydata
 )
 
 missing=()

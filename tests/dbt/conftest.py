@@ -21,6 +21,8 @@ a ``Warehouses`` helper:
 - ``build(warehouse, work, as_of, select)``: ``dbt build`` in-process with its own
   target and log folders and ``--vars {as_of_date: ...}``, models and seeds only
   (optionally of a copy of the project, with ``--full-refresh``);
+- ``parse(warehouse, work, as_of)``: the manifest of the ``dbt parse`` that a
+  ``build`` with the same arguments then reuses (as the nightly job parses first);
 - ``rows(warehouse, relation, date_column, day)``: the relation's rows (dated on or
   before ``day`` when a date column is given) as a multiset;
 - ``create_raw(warehouse, rows)``: a hand-made warehouse - its raw zone laid out as
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -163,6 +166,36 @@ class Warehouses:
         shutil.rmtree(raw_zone_of(warehouse).root)
         shutil.copytree(raw_zone_of(source).root, raw_zone_of(warehouse).root)
 
+    def _dbt(self, warehouse: Path, work: Path, as_of: dt.date, project_dir: Path, args: list[str]):
+        """One in-process dbt invocation on ``warehouse`` as of ``as_of``. Its parse stays in
+        ``work/target``: a later invocation there with the same warehouse and as-of date
+        re-parses only what changed (a fresh ``work`` parses everything)."""
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
+            env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
+            env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+            result = dbtRunner().invoke(
+                [
+                    *args,
+                    "--project-dir", str(project_dir),
+                    "--profiles-dir", str(project_dir),
+                    "--target-path", str(work / "target"),
+                    "--log-path", str(work / "logs"),
+                    "--vars", f"{{as_of_date: '{as_of.isoformat()}'}}",
+                    "--quiet",
+                ]
+            )  # fmt: skip
+        assert result.exception is None, result.exception
+        return result
+
+    def parse(
+        self, warehouse: Path, work: Path, as_of: dt.date, project_dir: Path = DBT_PROJECT_DIR
+    ) -> dict:
+        """``dbt parse`` as ``build`` with the same arguments would parse; the manifest."""
+        result = self._dbt(warehouse, work, as_of, project_dir, ["parse"])
+        assert result.success
+        return json.loads((work / "target" / "manifest.json").read_text())
+
     def build(
         self,
         warehouse: Path,
@@ -176,25 +209,13 @@ class Warehouses:
         selection = ["--select", *select] if select else []
         if full_refresh:
             selection.append("--full-refresh")
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("EXPANSION_WAREHOUSE_PATH", str(warehouse))
-            env.setenv("EXPANSION_RAW_DIR", str(raw_zone_of(warehouse).root))
-            env.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-            result = dbtRunner().invoke(
-                [
-                    "build",
-                    "--project-dir", str(project_dir),
-                    "--profiles-dir", str(project_dir),
-                    "--target-path", str(work / "target"),
-                    "--log-path", str(work / "logs"),
-                    "--vars", f"{{as_of_date: '{as_of.isoformat()}'}}",
-                    *selection,
-                    "--exclude", "resource_type:test", "resource_type:unit_test",
-                    "--no-partial-parse",
-                    "--quiet",
-                ]
-            )  # fmt: skip
-        assert result.exception is None, result.exception
+        result = self._dbt(
+            warehouse,
+            work,
+            as_of,
+            project_dir,
+            ["build", *selection, "--exclude", "resource_type:test", "resource_type:unit_test"],
+        )
         assert result.success, [(r.node.unique_id, r.message) for r in result.result if r.message]
 
     def original_and_mutated(

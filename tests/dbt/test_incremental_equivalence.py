@@ -32,12 +32,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
 from expansion.generator import GeneratorConfig
 from orchestration.dbt_invocation import build_fingerprint, rebuild_reasons
@@ -88,23 +86,6 @@ def _change_threshold(root: Path, trigger_id: str, threshold: str) -> None:
         writer.writerows(rows)
 
 
-def _fingerprint(project: Path, work: Path) -> dict:
-    """The project's fingerprint as the night sees it: from a fresh parse's manifest."""
-    result = dbtRunner().invoke(
-        [
-            "parse",
-            "--project-dir", str(project),
-            "--profiles-dir", str(project),
-            "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"),
-            "--no-partial-parse",
-            "--quiet",
-        ]
-    )  # fmt: skip
-    assert result.success, result.exception
-    return build_fingerprint(json.loads((work / "target" / "manifest.json").read_text()))
-
-
 @pytest.fixture(scope="module")
 def nightly_and_full(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("incremental_equivalence")
@@ -124,7 +105,9 @@ def nightly_and_full(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tu
             late = warehouses.execute(nightly, LATE_FILE, [LATE_DAY])
             assert late > 0, "the late file must hold rows"
         work = root / f"nightly_{night.isoformat()}"
-        fingerprint = _fingerprint(project, work)
+        # the project's fingerprint as the night sees it: from a fresh parse's manifest,
+        # which the night's build then reuses
+        fingerprint = build_fingerprint(warehouses.parse(nightly, work, night, project))
         full_rebuilds[night] = rebuild_reasons(built_from, fingerprint)
         warehouses.build(
             nightly, work, night, SELECT, project, full_refresh=bool(full_rebuilds[night])
