@@ -38,14 +38,14 @@ cooldown_chains as (
                 )
                 order by edge_day
             ),
-            lambda chain, edge: case
-                when chain.next_day is null or edge.edge_day >= chain.next_day
-                    then struct_pack(
-                        next_day := edge.edge_day + edge.cooldown_days,
-                        firing_days := list_append(chain.firing_days, edge.edge_day)
-                    )
-                else chain
-            end,
+            lambda chain, edge: if(
+                chain.next_day is null or edge.edge_day >= chain.next_day,
+                struct_pack(
+                    next_day := edge.edge_day + edge.cooldown_days,
+                    firing_days := list_append(chain.firing_days, edge.edge_day)
+                ),
+                chain
+            ),
             struct_pack(
                 next_day := cast(null as bigint),
                 firing_days := cast([] as bigint [])
@@ -87,14 +87,14 @@ cooldown_chains as (
                 'next_day', cast(null as bigint),
                 'firing_days', cast(array() as array<bigint>)
             ),
-            (chain, edge) -> case
-                when chain.next_day is null or edge.edge_day >= chain.next_day
-                    then named_struct(
-                        'next_day', edge.edge_day + edge.cooldown_days,
-                        'firing_days', concat(chain.firing_days, array(edge.edge_day))
-                    )
-                else chain
-            end,
+            (chain, edge) -> if(
+                chain.next_day is null or edge.edge_day >= chain.next_day,
+                named_struct(
+                    'next_day', edge.edge_day + edge.cooldown_days,
+                    'firing_days', concat(chain.firing_days, array(edge.edge_day))
+                ),
+                chain
+            ),
             chain -> chain.firing_days
         ) as firing_days
     from {{ edges }}
