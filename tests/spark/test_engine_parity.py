@@ -29,6 +29,9 @@ COMPANY = GeneratorConfig(accounts=20, days=30, seed=7, end_date=dt.date(2026, 1
 COMPARED_LAYERS = ("staging", "marts")
 BUILD = ["--exclude", "resource_type:unit_test", "resource_type:test"]
 """Models and seeds; the data tests run on DuckDB in tests/dbt, and cost Spark ~0.3 s each."""
+SPARK_THREADS = ["--threads", "2"]
+"""Two models at a time on Spark: its cost here is planning each model's query (one driver
+thread per query; the rows are few), so a second thread uses the second core."""
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def built_on_both(engines, tmp_path_factory) -> tuple[DataDir, dict[str, list[st
     }
     for name in ("_rejects", "_load_ledger"):
         export[f"raw.{name}"] = f"parquet.`{data.raw / name}`"
-    engines.dbt_build(data, "spark", BUILD, root / "spark", export=export)
+    engines.dbt_build(data, "spark", [*BUILD, *SPARK_THREADS], root / "spark", export=export)
     return data, compared, root / "spark" / "export"
 
 
