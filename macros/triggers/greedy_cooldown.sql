@@ -17,7 +17,10 @@
     first day the next firing may land on, the firing days so far), and the
     firing days unnested. One aggregation, no self-join, no recursion, no
     limit on the length of a chain. The fold is the engine's list reduce
-    (DuckDB list_reduce, Spark aggregate), so the macro dispatches.
+    (DuckDB list_reduce, Spark aggregate), so the macro dispatches. The
+    first edge always fires; a null cooldown_days never ends (no later edge
+    fires), as int_trigger_current_days' carry-over from earlier nights
+    reads it, so a full build and a night agree.
 #}
 {% macro greedy_cooldown_firings(edges) -%}
     {{ return(adapter.dispatch('greedy_cooldown_firings', 'expansion')(edges)) }}
@@ -39,7 +42,7 @@ cooldown_chains as (
                 order by edge_day
             ),
             lambda chain, edge: if(
-                chain.next_day is null or edge.edge_day >= chain.next_day,
+                len(chain.firing_days) = 0 or edge.edge_day >= chain.next_day,
                 struct_pack(
                     next_day := edge.edge_day + edge.cooldown_days,
                     firing_days := list_append(chain.firing_days, edge.edge_day)
@@ -88,7 +91,7 @@ cooldown_chains as (
                 'firing_days', cast(array() as array<bigint>)
             ),
             (chain, edge) -> if(
-                chain.next_day is null or edge.edge_day >= chain.next_day,
+                size(chain.firing_days) = 0 or edge.edge_day >= chain.next_day,
                 named_struct(
                     'next_day', edge.edge_day + edge.cooldown_days,
                     'firing_days', concat(chain.firing_days, array(edge.edge_day))
