@@ -12,7 +12,7 @@ CI (``CI`` set), where ``scripts/test.sh`` installs both. Its methods:
   ``export`` (name -> what Spark reads, a table or ``parquet.`<folder>```) to
   ``<work>/export/<name>/`` as Parquet;
 - ``models_by_layer(data, work)``: the model names per layer (staging, intermediate,
-  marts), from the parsed project; then ``downstream_models(model)``;
+  marts), from the parsed project;
 - ``rows_differ(con, relation, exported)``: EXCEPT ALL in both directions between a
   DuckDB relation and Spark's Parquet export of it, decimals and floats rounded to 6
   places.
@@ -136,19 +136,7 @@ class Engines:
         for node in parsed.result.nodes.values():
             if node.resource_type == "model":
                 layers.setdefault(node.fqn[1], []).append(node.name)
-        self.child_map = parsed.result.child_map
         return {layer: sorted(names) for layer, names in layers.items()}
-
-    def downstream_models(self, model: str) -> set[str]:
-        """The models built from ``model``, directly or not (after ``models_by_layer``)."""
-        found: set[str] = set()
-        pending = [f"model.expansion.{model}"]
-        while pending:
-            for child in self.child_map.get(pending.pop(), []):
-                if child.startswith("model.") and child.split(".")[-1] not in found:
-                    found.add(child.split(".")[-1])
-                    pending.append(child)
-        return found
 
     def rows_differ(
         self, con: duckdb.DuckDBPyConnection, relation: str, exported: Path

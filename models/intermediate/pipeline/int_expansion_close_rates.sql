@@ -58,7 +58,7 @@ overall as (
     select
         count(*) as closed_deals,
         sum(is_won) as won_deals,
-        cast(sum(is_won) as {{ dbt.type_numeric() }}) / nullif(count(*), 0) as close_rate
+        cast(sum(is_won) as {{ type_double() }}) / nullif(count(*), 0) as close_rate
 
     from closed_deals
 
@@ -134,7 +134,7 @@ unioned as (
         'All' as signal_tier,
         closed_deals,
         won_deals,
-        cast(null as {{ dbt.type_numeric() }}) as prior_close_rate,
+        cast(null as {{ type_double() }}) as prior_close_rate,
         close_rate
     from overall
 
@@ -176,7 +176,7 @@ final as (
         cast(closed_deals as {{ dbt.type_bigint() }}) as closed_deals,
         cast(coalesce(won_deals, 0) as {{ dbt.type_bigint() }}) as won_deals,
         cast(
-            cast(won_deals as {{ dbt.type_numeric() }}) / nullif(closed_deals, 0)
+            cast(won_deals as {{ type_double() }}) / nullif(closed_deals, 0)
             as decimal(10, 6)
         ) as observed_close_rate,
         cast(prior_close_rate as decimal(10, 6)) as prior_close_rate,

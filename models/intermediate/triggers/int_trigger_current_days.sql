@@ -6,7 +6,7 @@
     day without a signal row does not hold, so a run starts again only after
     a day on which the condition was false) and is_firing (a rising edge at
     least cooldown_days after the previous firing; macro
-    greedy_cooldown_ctes). trigger_firings keeps the firings.
+    greedy_cooldown_firings). trigger_firings keeps the firings.
 
     Incremental (macro incremental_output_window): a night rebuilds the days
     from the latest built day - 3 on (a late file inside that window is
@@ -36,15 +36,9 @@ evaluations as (
 
 ),
 
-registry as (
+cooldowns as (
 
-    select * from {{ ref('trigger_registry') }}
-
-),
-
-alert_policy as (
-
-    select * from {{ ref('alert_policy') }}
+    {{ trigger_cooldowns() }}
 
 ),
 
@@ -145,11 +139,10 @@ edges as (
         output_days.trigger_id,
         output_days.threshold_value,
         output_days.day_number as edge_day,
-        coalesce(registry.cooldown_days, alert_policy.default_cooldown_days) as cooldown_days
+        cooldowns.cooldown_days
     from output_days
-    inner join registry
-        on output_days.trigger_id = registry.trigger_id
-    cross join alert_policy
+    inner join cooldowns
+        on output_days.trigger_id = cooldowns.trigger_id
     left join earlier_firings
         on
             output_days.account_id = earlier_firings.account_id
@@ -159,13 +152,12 @@ edges as (
         and (
             earlier_firings.last_firing_day is null
             or output_days.day_number
-            >= earlier_firings.last_firing_day
-            + coalesce(registry.cooldown_days, alert_policy.default_cooldown_days)
+            >= earlier_firings.last_firing_day + cooldowns.cooldown_days
         )
 
 ),
 
-{{ greedy_cooldown_ctes('edges') }}
+{{ greedy_cooldown_firings('edges') }}
 
 final as (
 
@@ -176,14 +168,14 @@ final as (
         cast(output_days.signal_value as {{ type_decimal() }}) as signal_value,
         cast(output_days.threshold_value as {{ type_decimal() }}) as threshold_value,
         output_days.is_rising_edge,
-        coalesce(walk_0.walk_day = walk_0.edge_day, false) as is_firing
+        cooldown_firings.edge_day is not null as is_firing
     from output_days
-    left join walk_0
+    left join cooldown_firings
         on
-            output_days.account_id = walk_0.account_id
-            and output_days.trigger_id = walk_0.trigger_id
-            and output_days.threshold_value = walk_0.threshold_value
-            and output_days.day_number = walk_0.edge_day
+            output_days.account_id = cooldown_firings.account_id
+            and output_days.trigger_id = cooldown_firings.trigger_id
+            and output_days.threshold_value = cooldown_firings.threshold_value
+            and output_days.day_number = cooldown_firings.edge_day
 
 )
 

@@ -8,7 +8,7 @@
     A candidate's firings are computed here, whole, each night: the first
     day of a run of consecutive evaluation days (a rising edge) that lands
     at least cooldown_days after the previous firing of the same trigger, at
-    the same threshold, on the same account (macro greedy_cooldown_ctes).
+    the same threshold, on the same account (macro greedy_cooldown_firings).
     A candidate is evaluated over a window of fixed length that moves with
     the as-of date (macro trigger_thresholds), so its chain starts afresh
     each night and costs the window, not the history.
@@ -30,15 +30,9 @@ evaluations as (
 
 ),
 
-registry as (
+cooldowns as (
 
-    select * from {{ ref('trigger_registry') }}
-
-),
-
-alert_policy as (
-
-    select * from {{ ref('alert_policy') }}
+    {{ trigger_cooldowns() }}
 
 ),
 
@@ -80,18 +74,17 @@ edges as (
         previous_days.day_number as edge_day,
         previous_days.signal_value,
         previous_days.threshold_value,
-        coalesce(registry.cooldown_days, alert_policy.default_cooldown_days) as cooldown_days
+        cooldowns.cooldown_days
     from previous_days
-    inner join registry
-        on previous_days.trigger_id = registry.trigger_id
-    cross join alert_policy
+    inner join cooldowns
+        on previous_days.trigger_id = cooldowns.trigger_id
     where
         previous_days.previous_day_number is null
         or previous_days.previous_day_number < previous_days.day_number - 1
 
 ),
 
-{{ greedy_cooldown_ctes('edges') }}
+{{ greedy_cooldown_firings('edges') }}
 
 candidate_firings as (
 
@@ -103,13 +96,12 @@ candidate_firings as (
         edges.threshold_value,
         false as is_current_threshold
     from edges
-    inner join walk_0
+    inner join cooldown_firings
         on
-            edges.account_id = walk_0.account_id
-            and edges.trigger_id = walk_0.trigger_id
-            and edges.threshold_value = walk_0.threshold_value
-            and edges.edge_day = walk_0.edge_day
-    where walk_0.walk_day = walk_0.edge_day
+            edges.account_id = cooldown_firings.account_id
+            and edges.trigger_id = cooldown_firings.trigger_id
+            and edges.threshold_value = cooldown_firings.threshold_value
+            and edges.edge_day = cooldown_firings.edge_day
 
 ),
 
