@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from expansion.dashboards.formats import (
     Format,
@@ -296,8 +296,12 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
         "filters": filters,
     }
     first_page = _sorted_rows(rows, sort)[:page_size]
-    head = Markup("").join(Markup("<th{}>{}</th>").format(_cell_class(c), c.title) for c in columns)
-    body = Markup("\n").join(_row_html(row, columns) for row in first_page)
+    cell_classes = [_cell_class(c) for c in columns]
+    head = Markup("").join(
+        Markup("<th{}>{}</th>").format(cell_class, c.title)
+        for cell_class, c in zip(cell_classes, columns, strict=True)
+    )
+    body = Markup("\n").join(_row_html(row, cell_classes) for row in first_page)
     note = ""
     if len(rows) > page_size:
         note = Markup('<p class="table-note">Showing 1-{} of {} rows</p>').format(
@@ -310,17 +314,19 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
     ).format(head, body, empty, note, json_script("table-data", payload))
 
 
-def _row_html(row: list, columns: list[TableColumn]) -> Markup:
+def _row_html(row: list, cell_classes: list[Markup]) -> Markup:
+    """One table row, every value escaped (``escape`` leaves Markup as it is), built as a
+    plain string: this runs for every cell of every table of every account page."""
     cells, _, row_href = row
     parts = []
-    for cell, column in zip(cells, columns, strict=True):
+    for cell, cell_class in zip(cells, cell_classes, strict=True):
         if isinstance(cell, list):
-            content = Markup('<a href="{}">{}</a>').format(cell[1], cell[0])
+            content = f'<a href="{escape(cell[1])}">{escape(cell[0])}</a>'
         else:
-            content = cell
-        parts.append(Markup("<td{}>{}</td>").format(_cell_class(column), content))
-    href_attr = Markup(' data-href="{}"').format(row_href) if row_href else Markup("")
-    return Markup("<tr{}>{}</tr>").format(href_attr, Markup("").join(parts))
+            content = escape(cell)
+        parts.append(f"<td{cell_class}>{content}</td>")
+    href_attr = f' data-href="{escape(row_href)}"' if row_href else ""
+    return Markup(f"<tr{href_attr}>{''.join(parts)}</tr>")
 
 
 def _page_size(component: Component, total: int) -> int:
