@@ -91,9 +91,9 @@ output_days as (
         previous_days.signal_value,
         previous_days.threshold_value,
         previous_days.day_number,
-        coalesce(
-            previous_days.previous_day_number < previous_days.day_number - 1, true
-        ) as is_rising_edge
+        {{ is_rising_edge(
+            'previous_days.day_number', 'previous_days.previous_day_number'
+        ) }} as is_rising_edge
     from previous_days
     cross join output_window
     where previous_days.evaluated_on >= output_window.first_output_date

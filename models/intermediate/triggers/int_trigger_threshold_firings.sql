@@ -78,9 +78,7 @@ edges as (
     from previous_days
     inner join cooldowns
         on previous_days.trigger_id = cooldowns.trigger_id
-    where
-        previous_days.previous_day_number is null
-        or previous_days.previous_day_number < previous_days.day_number - 1
+    where {{ is_rising_edge('previous_days.day_number', 'previous_days.previous_day_number') }}
 
 ),
 
