@@ -297,8 +297,8 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
     }
     first_page = _sorted_rows(rows, sort)[:page_size]
     cell_classes = [_cell_class(c) for c in columns]
-    head = Markup("").join(
-        Markup("<th{}>{}</th>").format(cell_class, c.title)
+    head = "".join(
+        f"<th{cell_class}>{escape(c.title)}</th>"
         for cell_class, c in zip(cell_classes, columns, strict=True)
     )
     body = Markup("\n").join(_row_html(row, cell_classes) for row in first_page)
@@ -308,10 +308,13 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
             f"{page_size:,}", f"{len(rows):,}"
         )
     empty = Markup('<p class="empty">No rows.</p>') if not rows else ""
+    # f-strings, every part escaped or already Markup: this runs for every table of every
+    # account page, and Markup.format costs several times as much
     return Markup(
-        '<div class="data-table"><div class="table-scroll"><table><thead><tr>{}</tr></thead>'
-        "<tbody>{}</tbody></table></div>{}{}{}</div>"
-    ).format(head, body, empty, note, json_script("table-data", payload))
+        f'<div class="data-table"><div class="table-scroll"><table><thead><tr>{head}</tr>'
+        f"</thead><tbody>{body}</tbody></table></div>{escape(empty)}{escape(note)}"
+        f"{json_script('table-data', payload)}</div>"
+    )
 
 
 def _row_html(row: list, cell_classes: list[Markup]) -> Markup:
@@ -383,7 +386,7 @@ def _is_number(value: object) -> bool:
 def _cell_class(column: TableColumn) -> Markup:
     flags = (("num", column.numeric), ("date", column.is_date), ("pinned", column.pinned))
     classes = " ".join(name for name, on in flags if on)
-    return Markup(' class="{}"').format(classes) if classes else Markup("")
+    return Markup(f' class="{escape(classes)}"') if classes else Markup("")
 
 
 # --- Charts -----------------------------------------------------------------
@@ -405,8 +408,8 @@ def json_text(payload: object) -> str:
 
 def json_script(css_class: str, payload: object) -> Markup:
     """``payload`` as an inline JSON script element."""
-    return Markup('<script type="application/json" class="{}">{}</script>').format(
-        css_class, Markup(json_text(payload))
+    return Markup(
+        f'<script type="application/json" class="{escape(css_class)}">{json_text(payload)}</script>'
     )
 
 

@@ -14,6 +14,7 @@ query's ORDER BY applied within each page.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ _INPUT_FILTER = re.compile(
 )
 PAGES_TABLE = "__pages"
 PAGE_COLUMN = "__page"
+ORDER_COLUMN_PREFIX = "__order_"
 
 
 class QueryReferenceError(ValueError):
@@ -103,10 +105,12 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
     """``sql`` run for every row of ``__pages`` at once, or None if that cannot be done exactly.
 
     The page parameters become columns of ``__pages``; the query becomes a LATERAL
-    subquery, so its aggregates and LIMIT apply per page, and its ORDER BY is
-    repeated outside (a join does not keep a subquery's order). An ORDER BY by
-    position, or by an expression the outer query cannot bind, gives None: the
-    caller then runs the query page by page.
+    subquery, so its aggregates and LIMIT apply per page. A join does not keep a
+    subquery's order, so each ORDER BY term is also selected, as a hidden column
+    ``__order_<i>`` (it may name a column the query does not select), and the outer
+    query orders by them within each page and leaves them out. An ORDER BY by
+    position, or on a query that is not one SELECT (a UNION), gives None: the caller
+    then runs the query page by page.
     """
 
     def reference(match: re.Match[str]) -> str:
@@ -115,24 +119,48 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
         return f'"{PAGES_TABLE}"."{param_column(match["name"])}"'
 
     inner = _ast(con, _PARAM_REFERENCE.sub(reference, sql))
-    outer = _ast(
-        con,
-        f"select {PAGES_TABLE}.{PAGE_COLUMN}, __q.* from {PAGES_TABLE}, "
-        f"lateral (select 1) as __q order by {PAGES_TABLE}.{PAGE_COLUMN}",
-    )
-    if inner is None or outer is None:
+    if inner is None:
         return None
     node = inner["statements"][0]["node"]
-    orders = [m for m in node.get("modifiers", []) if m["type"] == "ORDER_MODIFIER"]
-    order_terms = [o for m in orders for o in m["orders"]]
-    if any(o["expression"]["class"] == "CONSTANT" for o in order_terms):
+    order_terms = [
+        o for m in node.get("modifiers", []) if m["type"] == "ORDER_MODIFIER" for o in m["orders"]
+    ]
+    if order_terms and (
+        node["type"] != "SELECT_NODE"
+        or any(o["expression"]["class"] == "CONSTANT" for o in order_terms)
+    ):
         return None
+    outputs = {_output_name(expression) for expression in node["select_list"]}
+    sort_columns, hidden = [], []
     for term in order_terms:
-        _unqualify(term["expression"])
+        expression = term["expression"]
+        column_names = expression.get("column_names", [])
+        if (
+            expression["class"] == "COLUMN_REF"
+            and len(column_names) == 1
+            and column_names[0] in outputs
+        ):
+            # a bare name that is an output column: ORDER BY reads it as that column
+            sort_columns.append(column_names[0])
+        else:
+            sort_columns.append(f"{ORDER_COLUMN_PREFIX}{len(hidden)}")
+            hidden.append(copy.deepcopy(expression) | {"alias": sort_columns[-1]})
+    node["select_list"] += hidden
+    exclude = f" exclude ({', '.join(h['alias'] for h in hidden)})" if hidden else ""
+    outer = _ast(
+        con,
+        f"select {PAGES_TABLE}.{PAGE_COLUMN}, __q.*{exclude} from {PAGES_TABLE}, "
+        f"lateral (select 1) as __q order by {PAGES_TABLE}.{PAGE_COLUMN}",
+    )
+    if outer is None:
+        return None
     outer_node = outer["statements"][0]["node"]
-    outer_node["from_table"]["right"]["subquery"]["node"] = node
     outer_orders = next(m for m in outer_node["modifiers"] if m["type"] == "ORDER_MODIFIER")
-    outer_orders["orders"].extend(order_terms)
+    outer_orders["orders"] += [
+        term | {"expression": _column_ref("__q", column)}
+        for term, column in zip(order_terms, sort_columns, strict=True)
+    ]
+    outer_node["from_table"]["right"]["subquery"]["node"] = node
     try:
         return con.execute("select json_deserialize_sql(?::json)", [json.dumps(outer)]).fetchone()[
             0
@@ -141,16 +169,15 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
         return None
 
 
-def _unqualify(expression: object) -> None:
-    """Column references as output names: ``t.x`` in an ORDER BY is the output column ``x``."""
-    if isinstance(expression, dict):
-        if expression.get("class") == "COLUMN_REF":
-            expression["column_names"] = expression["column_names"][-1:]
-        for value in expression.values():
-            _unqualify(value)
-    elif isinstance(expression, list):
-        for value in expression:
-            _unqualify(value)
+def _output_name(expression: dict) -> str:
+    """The name a select-list expression is known by: its alias, else a column's last part."""
+    if expression.get("alias"):
+        return expression["alias"]
+    return expression["column_names"][-1] if expression["class"] == "COLUMN_REF" else ""
+
+
+def _column_ref(*names: str) -> dict:
+    return {"class": "COLUMN_REF", "type": "COLUMN_REF", "alias": "", "column_names": list(names)}
 
 
 def _ast(con: duckdb.DuckDBPyConnection, sql: str) -> dict | None:

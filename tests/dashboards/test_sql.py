@@ -1,8 +1,14 @@
 """Query chaining with ${name} and page parameters bound, not pasted."""
 
+import duckdb
 import pytest
 
-from expansion.dashboards.sql import QueryReferenceError, bind_params, compile_query
+from expansion.dashboards.sql import (
+    QueryReferenceError,
+    batched_sql,
+    bind_params,
+    compile_query,
+)
 
 
 def test_reference_inlines_the_earlier_query_as_a_subquery():
@@ -43,3 +49,50 @@ def test_sql_without_params_binds_nothing():
 def test_unknown_param_is_an_error():
     with pytest.raises(QueryReferenceError, match=r"params\.segment"):
         bind_params("where segment = '${params.segment}'", {})
+
+
+@pytest.fixture
+def tickets() -> duckdb.DuckDBPyConnection:
+    """Two pages (A and B) and their tickets; the batch runs over ``__pages``."""
+    con = duckdb.connect()
+    con.execute("create table __pages (__page integer, __param_account_id varchar)")
+    con.execute("insert into __pages values (0, 'A'), (1, 'B')")
+    con.execute("create table tickets (account_id varchar, opened integer, subject varchar)")
+    con.execute(
+        "insert into tickets values ('A', 1, 'a1'), ('A', 3, 'a3'), ('A', 2, 'a2'),"
+        " ('B', 5, 'b5'), ('B', 4, 'b4')"
+    )
+    return con
+
+
+def test_a_batch_orders_each_page_by_a_column_the_query_does_not_select(tickets):
+    """The last two tickets per account, newest first, ordered by a column left out of
+    the select list: one batched query gives each page the rows its own query gives."""
+    sql = (
+        "select subject from tickets where account_id = '${params.account_id}'"
+        " order by opened desc limit 2"
+    )
+    batched = batched_sql(tickets, sql, ("account_id",))
+    assert batched is not None
+    cursor = tickets.execute(batched)
+    assert [d[0] for d in cursor.description] == ["__page", "subject"]
+    assert cursor.fetchall() == [(0, "a3"), (0, "a2"), (1, "b5"), (1, "b4")]
+
+
+def test_a_batch_orders_by_an_output_name_as_order_by_reads_it(tickets):
+    """``opened`` in the ORDER BY is the output column (minus the opening day), not the
+    table's column: A's tickets come out a1, a2, a3."""
+    sql = (
+        "select subject, -opened as opened from tickets"
+        " where account_id = '${params.account_id}' order by opened desc"
+    )
+    rows = tickets.execute(batched_sql(tickets, sql, ("account_id",))).fetchall()
+    assert [r[1] for r in rows if r[0] == 0] == ["a1", "a2", "a3"]
+
+
+def test_a_union_with_an_order_by_runs_page_by_page(tickets):
+    sql = (
+        "select subject from tickets where account_id = '${params.account_id}'"
+        " union all select 'none' order by subject"
+    )
+    assert batched_sql(tickets, sql, ("account_id",)) is None
