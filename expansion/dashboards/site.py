@@ -363,6 +363,19 @@ def render_prose(
     return Markup(_HELD.sub(lambda m: str(escape(values[int(m[1])])), html))
 
 
+def load_pages_table(
+    con: duckdb.DuckDBPyConnection, names: tuple[str, ...], chunk: Sequence[Mapping[str, str]]
+) -> None:
+    """``__pages``: one row per page of ``chunk``, its position and its parameters, which
+    the batched queries (:func:`batched_sql`) join laterally."""
+    columns = ", ".join(f"{_ident(param_column(n))} varchar" for n in names)
+    con.execute(f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})")
+    con.executemany(
+        f"insert into {PAGES_TABLE} values (?{', ?' * len(names)})",
+        [[i, *(params[n] for n in names)] for i, params in enumerate(chunk)],
+    )
+
+
 class PageRenderer:
     """Runs one page file's queries (once for all its pages) and writes its pages."""
 
@@ -408,7 +421,7 @@ class PageRenderer:
         per_page: list[tuple[dict, dict]] = [({}, {}) for _ in chunk]
         compiled: dict[str, str] = {}
         if self.file.names:
-            self._load_pages_table(chunk)
+            load_pages_table(self.con, self.file.names, chunk)
         for block in self.file.page.blocks:
             if not isinstance(block, Query):
                 continue
@@ -426,16 +439,6 @@ class PageRenderer:
                 else:
                     page_results[block.name] = result
         return per_page
-
-    def _load_pages_table(self, chunk: Sequence[Mapping[str, str]]) -> None:
-        columns = ", ".join(f"{_ident(param_column(n))} varchar" for n in self.file.names)
-        self.con.execute(
-            f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})"
-        )
-        self.con.executemany(
-            f"insert into {PAGES_TABLE} values (?{', ?' * len(self.file.names)})",
-            [[i, *(params[n] for n in self.file.names)] for i, params in enumerate(chunk)],
-        )
 
     def _execute(
         self, sql: str, chunk: Sequence[Mapping[str, str]]
