@@ -5,7 +5,7 @@
     the contact to address (the current champion, else the exec sponsor; their
     persona picks the talk track variant, else conversation_settings.default_persona),
     the open high-priority tickets (match_terms of the open_problem_ticket hold),
-    the latest CSAT and the one before it, the opt-out flag of the CRM account,
+    the latest CSAT (and the day its ticket was resolved) and the one before it, the opt-out flag of the CRM account,
     and the days left in our own fiscal quarter (conversation_settings
     .our_fiscal_year_start_month). Point in time: rows dated on or before the
     as-of date.
@@ -155,6 +155,7 @@ csat_ranked as (
     select
         tickets.account_id,
         tickets.csat_score,
+        cast(tickets.resolved_at as date) as resolved_on,
         row_number() over (
             partition by tickets.account_id
             order by tickets.resolved_at desc, tickets.ticket_id desc
@@ -173,6 +174,7 @@ csat_latest_two as (
     select
         account_id,
         max(case when csat_rank = 1 then csat_score end) as latest_csat_score,
+        max(case when csat_rank = 1 then resolved_on end) as latest_csat_resolved_on,
         max(case when csat_rank = 2 then csat_score end) as previous_csat_score
     from csat_ranked
     where csat_rank <= 2
@@ -206,6 +208,7 @@ final as (
         health.days_since_last_touch,
         coalesce(open_problem_tickets.open_problem_tickets, 0) as open_problem_tickets,
         csat_latest_two.latest_csat_score,
+        csat_latest_two.latest_csat_resolved_on,
         csat_latest_two.previous_csat_score,
         coalesce(accounts.is_expansion_outreach_opted_out, false)
             as is_expansion_outreach_opted_out,

@@ -4,13 +4,16 @@
     satisfies its comparison with its threshold (macro satisfies_comparison).
     The values, from int_conversation_account_facts:
       - open_problem_ticket: open tickets of a priority in match_terms;
-      - csat_drop: the CSAT before the latest minus the latest (null without two);
+      - csat_drop: the CSAT before the latest minus the latest (null without two),
+        for window_value days after the latest CSAT's ticket was resolved;
       - gone_quiet: events per active day, last 30 days / prior 30 days;
       - no_recent_contact: days since the last CRM activity;
       - fiscal_quarter_close: days to the end of our own fiscal quarter
         (conversation_settings.our_fiscal_year_start_month);
       - opted_out: 1 when the CRM account opted out of expansion outreach.
-    A null value holds nothing. alert_briefs applies the holds to the alerts.
+    A null value holds nothing. A value observed on a day (days_since_observed)
+    holds for the rule's window_value days from it; the others every day.
+    alert_briefs applies the holds to the alerts.
 -#}
 with
 
@@ -32,35 +35,42 @@ hold_values as (
         account_id,
         as_of_date,
         'open_problem_ticket' as hold_id,
-        cast(open_problem_tickets as {{ type_decimal() }}) as hold_value
+        cast(open_problem_tickets as {{ type_decimal() }}) as hold_value,
+        cast(null as integer) as days_since_observed
     from facts
     union all
     select
         account_id,
         as_of_date,
         'csat_drop' as hold_id,
-        cast(previous_csat_score - latest_csat_score as {{ type_decimal() }}) as hold_value
+        cast(previous_csat_score - latest_csat_score as {{ type_decimal() }}) as hold_value,
+        {{ dbt.datediff(
+            'latest_csat_resolved_on', 'as_of_date', 'day'
+        ) }} as days_since_observed
     from facts
     union all
     select
         account_id,
         as_of_date,
         'gone_quiet' as hold_id,
-        cast(events_per_day_30d_vs_prior as {{ type_decimal() }}) as hold_value
+        cast(events_per_day_30d_vs_prior as {{ type_decimal() }}) as hold_value,
+        cast(null as integer) as days_since_observed
     from facts
     union all
     select
         account_id,
         as_of_date,
         'no_recent_contact' as hold_id,
-        cast(days_since_last_touch as {{ type_decimal() }}) as hold_value
+        cast(days_since_last_touch as {{ type_decimal() }}) as hold_value,
+        cast(null as integer) as days_since_observed
     from facts
     union all
     select
         account_id,
         as_of_date,
         'fiscal_quarter_close' as hold_id,
-        cast(days_to_our_quarter_end as {{ type_decimal() }}) as hold_value
+        cast(days_to_our_quarter_end as {{ type_decimal() }}) as hold_value,
+        cast(null as integer) as days_since_observed
     from facts
     union all
     select
@@ -68,7 +78,8 @@ hold_values as (
         as_of_date,
         'opted_out' as hold_id,
         cast(case when is_expansion_outreach_opted_out then 1 else 0 end as {{ type_decimal() }})
-            as hold_value
+            as hold_value,
+        cast(null as integer) as days_since_observed
     from facts
 
 ),
@@ -92,6 +103,11 @@ holds_in_force as (
         and {{ satisfies_comparison(
             'rules.comparison', 'hold_values.hold_value', 'rules.threshold_value'
         ) }}
+        and (
+            hold_values.days_since_observed is null
+            or rules.window_value is null
+            or hold_values.days_since_observed <= rules.window_value
+        )
 
 ),
 
