@@ -106,11 +106,11 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
 
     The page parameters become columns of ``__pages``; the query becomes a LATERAL
     subquery, so its aggregates and LIMIT apply per page. A join does not keep a
-    subquery's order, so each ORDER BY term is also selected, as a hidden column
-    ``__order_<i>`` (it may name a column the query does not select), and the outer
-    query orders by them within each page and leaves them out. An ORDER BY by
-    position, or on a query that is not one SELECT (a UNION), gives None: the caller
-    then runs the query page by page.
+    subquery's order, so the outer query orders each page again: by the output column
+    an ORDER BY term names, else by the term selected as a hidden column
+    ``__order_<i>`` (it may read a column the query does not select), left out of the
+    result. An ORDER BY by position, or on a query that is not one SELECT (a UNION),
+    gives None: the caller then runs the query page by page.
     """
 
     def reference(match: re.Match[str]) -> str:
