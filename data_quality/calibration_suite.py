@@ -1,16 +1,21 @@
 """Calibration expectations (SPEC 8): are the triggers, the gate and whitespace tuned?
 
 Each check reads a calibration mart (``models/marts/quality``) or
-``marts.whitespace_coverage`` and compares it with the bounds in
-``seeds.calibration_bounds`` - read when the check runs, never written here.
+``marts.whitespace_coverage`` against the bounds in ``seeds.calibration_bounds``
+- read when the check runs, never written here. A trigger's verdict is dbt's:
+trigger_backtest places its firing rate and precision below, inside or above
+each band (macro ``band_position``), the quarantine is decided on those
+columns, and the checks here report them - they never compare a trigger's rate
+with a bound themselves (the bounds are read for the message only). The gate
+and whitespace bands are only checked here, so Great Expectations compares them.
 
 Severity. A calibration breach never stops the night (SPEC 8): only data
 integrity does (the raw and mart suites). A trigger's ``'All'`` row outside the
 error band (firing rate) or below the minimum (precision) *quarantines* the
 trigger: severity ``quarantine`` - the night publishes, the trigger's firings
 stay in trigger_firings marked ``is_quarantined`` and its alerts are held in the
-outbox until it is recalibrated (dbt decides the same from the same bounds:
-calibration_trigger_firing_rates.is_quarantined). Outside the warn band it is a
+outbox until it is recalibrated (dbt's calibration_trigger_firing_rates.is_quarantined,
+from the same verdict columns). Outside the warn band it is a
 warning. Segment rows are warn-only, because a segment's sample is small (an
 Enterprise book of 100 accounts moves 1 point of firing rate per account) and
 the 'All' row already carries the decision; for the same reason a trigger's
@@ -55,6 +60,35 @@ def _between(column: str, metric: str, band: str, severity: Severity, remedy: st
     )
 
 
+BAND_POSITION = "band_position"
+"""The key under which a row remedy finds the verdict that failed: below or above."""
+
+
+def _at_position(row_remedy: RowRemedy, verdicts: str) -> RowRemedy:
+    """The row remedy, told where the value lies (dbt's verdict in column ``verdicts``)."""
+
+    def remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+        return row_remedy({**row, BAND_POSITION: row[verdicts]}, bounds)
+
+    return remedy
+
+
+def _inside_band(
+    column: str, verdicts: str, metric: str, band: str, severity: Severity, remedy: str, row_remedy
+):
+    """The verdict dbt computed (``verdicts``: below, inside or above the band) is inside;
+    a row reports ``column`` (the value) and the band's bounds from the seed."""
+    return Expectation(
+        "ExpectColumnValuesToBeInSet",
+        {"column": verdicts, "value_set": ["inside"]},
+        severity,  # type: ignore[arg-type]
+        remedy,
+        row_remedy=_at_position(row_remedy, verdicts),
+        band=(Bound(metric, f"{band}_min"), Bound(metric, f"{band}_max")),
+        observed_column=column,
+    )
+
+
 QUARANTINE_NOTICE = "quarantined - its alerts are held until it is recalibrated: "
 
 
@@ -76,10 +110,33 @@ def banded(
     enough book and ``<column>_segment`` the others (the frame nulls the rest; GE skips
     nulls). The blocking row outside the error band quarantines a trigger
     (``quarantines``) and warns for the gate and whitespace. A band whose two bounds are
-    blank in the seed is skipped.
+    blank in the seed is skipped. A trigger's metric is checked on dbt's verdicts:
+    ``<column>_warn_band`` and ``<column>_error_band_blocking`` / ``_segment``.
     """
     breach: Severity = "quarantine" if quarantines else "warn"
     breach_remedy = quarantining(row_remedy) if quarantines else row_remedy
+    if quarantines:
+        return (
+            _inside_band(column, f"{column}_warn_band", metric, "warn", "warn", remedy, row_remedy),
+            _inside_band(
+                f"{column}_blocking",
+                f"{column}_error_band_blocking",
+                metric,
+                "error",
+                breach,
+                remedy,
+                breach_remedy,
+            ),
+            _inside_band(
+                f"{column}_segment",
+                f"{column}_error_band_segment",
+                metric,
+                "error",
+                "warn",
+                remedy,
+                row_remedy,
+            ),
+        )
     return (
         _between(column, metric, "warn", "warn", remedy, row_remedy),
         _between(f"{column}_blocking", metric, "error", breach, remedy, breach_remedy),
@@ -87,10 +144,17 @@ def banded(
     )
 
 
-def _split(column: str, expression: str | None = None, blocking: str = "segment = 'All'") -> str:
+def _split(
+    column: str,
+    expression: str | None = None,
+    blocking: str = "segment = 'All'",
+    as_number: bool = True,
+) -> str:
     """``column``, ``column_blocking`` and ``column_segment`` (see :func:`banded`): the rows
-    for which ``blocking`` holds, and the others (warn-only)."""
-    value = f"cast({expression or column} as double)"
+    for which ``blocking`` holds, and the others (warn-only); a number as a double."""
+    value = expression or column
+    if as_number:
+        value = f"cast({value} as double)"
     return (
         f"{value} as {column},\n"
         f"case when {blocking} then {value} end as {column}_blocking,\n"
@@ -167,7 +231,7 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
             f"check event tracking: {fact}. If the signal is tracked, {looser} threshold of "
             f"{trigger} {_past(looser, current)}"
         )
-    verb = tighter if _breach(rate, bounds) == "high" else looser
+    verb = tighter if row[BAND_POSITION] == "above" else looser
     moves = _suggestion_moves(verb, row)
     if not moves and _suggestion_moves(_other(verb), row):
         # The sweep found the nearer rate the other way: a banded condition such as
@@ -292,6 +356,10 @@ _TRIGGER_FRAME = f"""
         expanded_firings,
         {_split("firing_rate", blocking="is_blocking")},
         {_split("precision", '"precision"', blocking="is_blocking")},
+        firing_rate_warn_band,
+        {_split("firing_rate_error_band", blocking="is_blocking", as_number=False)},
+        precision_warn_band,
+        {_split("precision_error_band", blocking="is_blocking", as_number=False)},
         signal_direction,
         cast(threshold_value as double) as threshold_value,
         cast(suggested_threshold_value as double) as suggested_threshold_value,
