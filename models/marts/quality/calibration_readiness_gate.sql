@@ -3,7 +3,7 @@
     calibrated on the as-of date (SPEC 8), read by the Great Expectations
     calibration suite (data_quality/calibration_suite.py).
 
-    - Pass rate: of the active accounts (dim_accounts.is_active, segment on the
+    - Pass rate: of the active accounts (account_profiles.is_active, segment on the
       as-of date), the share whose gate passed that day (readiness_gate_daily;
       an active account without a gate row that day did not pass), and the
       criterion that failed for the most of them.
@@ -46,7 +46,7 @@ with
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('account_profiles') }}
 
 ),
 
