@@ -1,11 +1,6 @@
 {#-
-    One row per segment plus one with segment 'All', on the as-of date: how
-    many active accounts are above the health threshold
-    (whitespace_settings.health_score_above) and how many of those show at
-    least one cross-sell opportunity - a whitespace_scores row scoring at or
-    above whitespace_settings.opportunity_min_score. coverage = the ratio
-    (null without healthy accounts). The calibration check reads it against
-    calibration_bounds.whitespace_coverage (SPEC 8: at least 30%).
+    The health threshold is whitespace_settings.health_score_above; coverage is
+    null without healthy accounts.
 -#}
 {%- set double_type = 'double precision' if target.type == 'postgres' else 'double' %}
 
