@@ -11,7 +11,7 @@
         rate.
 
     Shrinkage: close_rate = (won + k x prior) / (closed + k), k =
-    close_rate_prior_deals (10): a cell of 3 deals, all won, no longer reads
+    close_rate_prior_deals (pipeline_settings): a cell of 3 deals, all won, no longer reads
     as a certain 100%, while a cell of 200 keeps its own rate.
     observed_close_rate is the raw won / closed, closed_deals the cell size.
 -#}

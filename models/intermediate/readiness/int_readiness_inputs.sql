@@ -16,8 +16,7 @@
     as_of_date is the point's day. Every CTE is keyed by (account_id,
     as_of_date).
 
-    Windows (positive outcome 90 days, requests 180, promoter NPS 60) come
-    from seeds.signal_points.window_days. Point in time: every row read is
+    Windows come from seeds.signal_points.window_days. Point in time: every row read is
     dated on or before the point's day. Tags (feature_request:<product>,
     unmet_need:<product>, new_initiative:<product>, positive_outcome) are
     matched whole on int_event_tags, whatever their case.

@@ -3,8 +3,8 @@
     account that passed its readiness gate and was not under a risk
     suppression that day, readiness_gate_daily) within the last
     conversation_settings.sla_lookback_days before the as-of date: did a first
-    outreach follow within first_outreach_within_days (SPEC 10, 7 days), and
-    did that outreach close within close_within_days (60 days)?
+    outreach follow within first_outreach_within_days (SPEC 10), and
+    did that outreach close within close_within_days?
 
     First outreach = the first CRM activity of any type, or CSQL (an
     opportunity created), on the account on or after the firing day. Closed =

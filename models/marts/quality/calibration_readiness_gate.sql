@@ -19,7 +19,7 @@
       segment, the criterion that stopped the most of those expanders, its
       setting in readiness_gate_criteria, and the value at which recall would
       have reached the bound (calibration_bounds.readiness_gate_recall
-      warn_min, 80%). Each sampled expander that failed only that criterion
+      warn_min). Each sampled expander that failed only that criterion
       would pass at the threshold its own value the day before clears
       (rounded to the criterion's step: a whole number, 0.01 for the seat
       ratio); the suggestion is the least relaxation that lets enough of them
