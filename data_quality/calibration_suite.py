@@ -2,12 +2,12 @@
 
 Each check reads a calibration mart (``models/marts/quality``) or
 ``marts.whitespace_coverage`` against the bounds in ``seeds.calibration_bounds``
-- read when the check runs, never written here. A trigger's verdict is dbt's:
-trigger_backtest places its firing rate and precision below, inside or above
-each band (macro ``band_position``), the quarantine is decided on those
-columns, and the checks here report them - they never compare a trigger's rate
-with a bound themselves (the bounds are read for the message only). The gate
-and whitespace bands are only checked here, so Great Expectations compares them.
+- read when the check runs, never written here. The verdict is dbt's: each
+mart places its values below, inside or above each band (macro
+``band_position``; ``<column>_warn_band``, ``<column>_error_band``), dbt
+quarantines a trigger on those columns, and the checks here report them - they
+never compare a value with a bound themselves (the bounds are read for the
+message only).
 
 Severity. A calibration breach never stops the night (SPEC 8): only data
 integrity does (the raw and mart suites). A trigger's ``'All'`` row outside the
@@ -44,20 +44,6 @@ WHITESPACE_COVERAGE = "whitespace_coverage"
 CALIBRATION_MART_ASSET = ("marts", "calibration_trigger_firing_rates")
 GATE_MART_ASSET = ("marts", "calibration_readiness_gate")
 WHITESPACE_ASSET = ("marts", "whitespace_coverage")
-
-
-def _between(column: str, metric: str, band: str, severity: Severity, remedy: str, row_remedy):
-    return Expectation(
-        "ExpectColumnValuesToBeBetween",
-        {
-            "column": column,
-            "min_value": Bound(metric, f"{band}_min"),
-            "max_value": Bound(metric, f"{band}_max"),
-        },
-        severity,  # type: ignore[arg-type]
-        remedy,
-        row_remedy=row_remedy,
-    )
 
 
 BAND_POSITION = "band_position"
@@ -110,37 +96,31 @@ def banded(
     enough book and ``<column>_segment`` the others (the frame nulls the rest; GE skips
     nulls). The blocking row outside the error band quarantines a trigger
     (``quarantines``) and warns for the gate and whitespace. A band whose two bounds are
-    blank in the seed is skipped. A trigger's metric is checked on dbt's verdicts:
+    blank in the seed is skipped. Each is checked on dbt's verdicts:
     ``<column>_warn_band`` and ``<column>_error_band_blocking`` / ``_segment``.
     """
     breach: Severity = "quarantine" if quarantines else "warn"
     breach_remedy = quarantining(row_remedy) if quarantines else row_remedy
-    if quarantines:
-        return (
-            _inside_band(column, f"{column}_warn_band", metric, "warn", "warn", remedy, row_remedy),
-            _inside_band(
-                f"{column}_blocking",
-                f"{column}_error_band_blocking",
-                metric,
-                "error",
-                breach,
-                remedy,
-                breach_remedy,
-            ),
-            _inside_band(
-                f"{column}_segment",
-                f"{column}_error_band_segment",
-                metric,
-                "error",
-                "warn",
-                remedy,
-                row_remedy,
-            ),
-        )
     return (
-        _between(column, metric, "warn", "warn", remedy, row_remedy),
-        _between(f"{column}_blocking", metric, "error", breach, remedy, breach_remedy),
-        _between(f"{column}_segment", metric, "error", "warn", remedy, row_remedy),
+        _inside_band(column, f"{column}_warn_band", metric, "warn", "warn", remedy, row_remedy),
+        _inside_band(
+            f"{column}_blocking",
+            f"{column}_error_band_blocking",
+            metric,
+            "error",
+            breach,
+            remedy,
+            breach_remedy,
+        ),
+        _inside_band(
+            f"{column}_segment",
+            f"{column}_error_band_segment",
+            metric,
+            "error",
+            "warn",
+            remedy,
+            row_remedy,
+        ),
     )
 
 
@@ -175,14 +155,6 @@ def number(value: Any) -> str:
 def _scope(segment: str) -> str:
     """' SMB' for a segment, '' for 'All': "of 773 eligible accounts", "of 93 eligible SMB ..."."""
     return "" if segment == "All" else f" {segment}"
-
-
-def _breach(value: float, bounds: Bounds) -> str:
-    if bounds.min_value is not None and value < bounds.min_value:
-        return "low"
-    if bounds.max_value is not None and value > bounds.max_value:
-        return "high"
-    return "inside"
 
 
 def _past(verb: str, current: Any) -> str:
@@ -276,7 +248,7 @@ def gate_pass_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
         f"{row['gate_passed_accounts']} of {row['active_accounts']} active{_scope(segment)} "
         f"accounts ({rate:.0%}) pass the readiness gate (bounds {bounds.describe()})"
     )
-    if _breach(rate, bounds) == "high":
+    if row[BAND_POSITION] == "above":
         return f"tighten {where} gate criteria in readiness_gate_criteria: {fact}"
     criterion = row.get("most_failed_criterion")
     first = (
@@ -417,11 +389,15 @@ _GATE_FRAME = f"""
         active_accounts,
         gate_passed_accounts,
         {_split("gate_pass_rate")},
+        gate_pass_rate_warn_band,
+        {_split("gate_pass_rate_error_band", as_number=False)},
         most_failed_criterion,
         most_failed_criterion_accounts,
         expanded_accounts_sampled,
         passed_before_expansion_accounts,
         {_split("gate_recall")},
+        gate_recall_warn_band,
+        {_split("gate_recall_error_band", as_number=False)},
         recall_most_failed_criterion,
         recall_most_failed_criterion_accounts,
         recall_criterion_setting,
@@ -482,7 +458,9 @@ WHITESPACE = QualityCheck(
             segment,
             healthy_accounts,
             accounts_with_opportunity,
-            {_split("coverage")}
+            {_split("coverage")},
+            coverage_warn_band,
+            {_split("coverage_error_band", as_number=False)}
         from marts.whitespace_coverage
         order by segment = 'All' desc, segment
     """,

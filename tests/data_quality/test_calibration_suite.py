@@ -79,6 +79,21 @@ def band_position(con, value: float | None, metric: str, band: str) -> str | Non
     return "inside"
 
 
+def place_in_bands(con, table: str, column: str, metric: str) -> None:
+    """Add ``<column>_warn_band`` and ``_error_band`` to a hand-made mart keyed by segment,
+    as the dbt model computes them."""
+    for band in ("warn", "error"):
+        con.execute(f"alter table {table} add column {column}_{band}_band varchar")
+        for segment, value in con.execute(f"select segment, {column} from {table}").fetchall():
+            con.execute(
+                f"update {table} set {column}_{band}_band = ? where segment = ?",
+                [
+                    band_position(con, None if value is None else float(value), metric, band),
+                    segment,
+                ],
+            )
+
+
 def add_trigger(
     con,
     trigger_id: str,
@@ -312,6 +327,10 @@ select * from (values
 def test_the_gate_pass_rate_and_recall_warn_with_the_criterion_to_relax():
     con = warehouse()
     con.execute(GATE_DDL)
+    place_in_bands(
+        con, "marts.calibration_readiness_gate", "gate_pass_rate", "readiness_gate_pass_rate"
+    )
+    place_in_bands(con, "marts.calibration_readiness_gate", "gate_recall", "readiness_gate_recall")
 
     pass_rate = run_check(con, READINESS_GATE_PASS_RATE)
     recall = run_check(con, READINESS_GATE_RECALL)
@@ -351,6 +370,7 @@ def test_whitespace_coverage_reads_the_agreed_contract_and_is_skipped_when_absen
         ) as t(as_of_date, segment, healthy_accounts, accounts_with_opportunity, coverage)
         """
     )
+    place_in_bands(con, "marts.whitespace_coverage", "coverage", "whitespace_coverage")
     report = run_check(con, WHITESPACE)
 
     assert report.severity == "warn"  # the seed sets a warn bound only

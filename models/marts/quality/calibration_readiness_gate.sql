@@ -434,7 +434,7 @@ recall_suggestions_valued as (
 
 ),
 
-final as (
+gate_rates as (
 
     select
         as_of.as_of_date,
@@ -498,6 +498,26 @@ final as (
             and recall_most_failed.failure_rank = 1
     left join recall_suggestions_valued
         on scopes.segment = recall_suggestions_valued.scope
+
+),
+
+final as (
+
+    select
+        gate_rates.*,
+        {{ band_position('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'warn') }}
+            as gate_pass_rate_warn_band,
+        {{ band_position('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'error') }}
+            as gate_pass_rate_error_band,
+        {{ band_position('gate_rates.gate_recall', 'recall_bounds', 'warn') }}
+            as gate_recall_warn_band,
+        {{ band_position('gate_rates.gate_recall', 'recall_bounds', 'error') }}
+            as gate_recall_error_band
+    from gate_rates
+    left join bounds as pass_rate_bounds
+        on pass_rate_bounds.metric = 'readiness_gate_pass_rate'
+    left join bounds as recall_bounds
+        on recall_bounds.metric = 'readiness_gate_recall'
 
 )
 

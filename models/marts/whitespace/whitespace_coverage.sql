@@ -1,6 +1,7 @@
 {#-
     The health threshold is whitespace_settings.health_score_above; coverage is
-    null without healthy accounts.
+    null without healthy accounts. The band verdicts are macro band_position's,
+    as for every calibration metric.
 -#}
 {%- set double_type = 'double precision' if target.type == 'postgres' else 'double' %}
 
@@ -27,6 +28,12 @@ evaluation_dates as (
 segment_arr_bands as (
 
     select * from {{ ref('segment_arr_bands') }}
+
+),
+
+bounds as (
+
+    select * from {{ ref('calibration_bounds') }}
 
 ),
 
@@ -103,7 +110,7 @@ healthy_per_segment as (
 
 ),
 
-final as (
+coverage_rates as (
 
     select
         as_of.as_of_date,
@@ -120,6 +127,20 @@ final as (
 
     from healthy_per_segment
     cross join as_of
+
+),
+
+final as (
+
+    select
+        coverage_rates.*,
+        {{ band_position('coverage_rates.coverage', 'coverage_bounds', 'warn') }}
+            as coverage_warn_band,
+        {{ band_position('coverage_rates.coverage', 'coverage_bounds', 'error') }}
+            as coverage_error_band
+    from coverage_rates
+    left join bounds as coverage_bounds
+        on coverage_bounds.metric = 'whitespace_coverage'
 
 )
 
