@@ -1,7 +1,7 @@
 {#-
     The historical close rates of the forecast (SPEC 10), won / (won + lost)
     of the expansion opportunities closed within close_rate_history_days
-    (seeds.pipeline_settings, 730) before the as-of date; open deals are
+    (seeds.pipeline_settings) before the as-of date; open deals are
     left out (not yet decided). One row per level:
 
       - overall: every closed deal ('All' segment, band and tier);

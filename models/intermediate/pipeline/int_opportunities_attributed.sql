@@ -5,7 +5,7 @@
     Point in time: a stage timestamp dated after the as-of date is not yet
     reached (null), and an opportunity that closes after it is still open.
 
-    Attribution (seeds.pipeline_settings.attribution_window_days, 30):
+    Attribution (seeds.pipeline_settings.attribution_window_days):
     - explicit_source_trigger: the CRM names the trigger (source_trigger_id);
       it wins, and its firing date is that trigger's latest firing on the
       account in the window (null when it did not fire in the window);
