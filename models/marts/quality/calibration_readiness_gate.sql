@@ -505,14 +505,8 @@ final as (
 
     select
         gate_rates.*,
-        {{ band_position('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'warn') }}
-            as gate_pass_rate_warn_band,
-        {{ band_position('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'error') }}
-            as gate_pass_rate_error_band,
-        {{ band_position('gate_rates.gate_recall', 'recall_bounds', 'warn') }}
-            as gate_recall_warn_band,
-        {{ band_position('gate_rates.gate_recall', 'recall_bounds', 'error') }}
-            as gate_recall_error_band
+        {{ band_positions('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'gate_pass_rate') }},
+        {{ band_positions('gate_rates.gate_recall', 'recall_bounds', 'gate_recall') }}
     from gate_rates
     left join bounds as pass_rate_bounds
         on pass_rate_bounds.metric = 'readiness_gate_pass_rate'

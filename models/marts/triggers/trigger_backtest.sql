@@ -94,14 +94,8 @@ current_banded as (
 
     select
         current_threshold.*,
-        {{ band_position('current_threshold.firing_rate', 'firing_rate_bounds', 'warn') }}
-            as firing_rate_warn_band,
-        {{ band_position('current_threshold.firing_rate', 'firing_rate_bounds', 'error') }}
-            as firing_rate_error_band,
-        {{ band_position('current_threshold.precision', 'precision_bounds', 'warn') }}
-            as precision_warn_band,
-        {{ band_position('current_threshold.precision', 'precision_bounds', 'error') }}
-            as precision_error_band
+        {{ band_positions('current_threshold.firing_rate', 'firing_rate_bounds', 'firing_rate') }},
+        {{ band_positions('current_threshold.precision', 'precision_bounds', 'precision') }}
     from current_threshold
     cross join firing_rate_bounds
     cross join precision_bounds

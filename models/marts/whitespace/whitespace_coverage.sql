@@ -134,10 +134,7 @@ final as (
 
     select
         coverage_rates.*,
-        {{ band_position('coverage_rates.coverage', 'coverage_bounds', 'warn') }}
-            as coverage_warn_band,
-        {{ band_position('coverage_rates.coverage', 'coverage_bounds', 'error') }}
-            as coverage_error_band
+        {{ band_positions('coverage_rates.coverage', 'coverage_bounds', 'coverage') }}
     from coverage_rates
     left join bounds as coverage_bounds
         on coverage_bounds.metric = 'whitespace_coverage'
