@@ -1,16 +1,21 @@
 """Calibration expectations (SPEC 8): are the triggers, the gate and whitespace tuned?
 
 Each check reads a calibration mart (``models/marts/quality``) or
-``marts.whitespace_coverage`` and compares it with the bounds in
-``seeds.calibration_bounds`` - read when the check runs, never written here.
+``marts.whitespace_coverage`` against the bounds in ``seeds.calibration_bounds``
+- read when the check runs, never written here. The verdict is dbt's: each
+mart places its values below, inside or above each band (macro
+``band_position``; ``<column>_warn_band``, ``<column>_error_band``), dbt
+quarantines a trigger on those columns, and the checks here report them - they
+never compare a value with a bound themselves (the bounds are read for the
+message only).
 
 Severity. A calibration breach never stops the night (SPEC 8): only data
 integrity does (the raw and mart suites). A trigger's ``'All'`` row outside the
 error band (firing rate) or below the minimum (precision) *quarantines* the
 trigger: severity ``quarantine`` - the night publishes, the trigger's firings
 stay in trigger_firings marked ``is_quarantined`` and its alerts are held in the
-outbox until it is recalibrated (dbt decides the same from the same bounds:
-calibration_trigger_firing_rates.is_quarantined). Outside the warn band it is a
+outbox until it is recalibrated (dbt's calibration_trigger_firing_rates.is_quarantined,
+from the same verdict columns). Outside the warn band it is a
 warning. Segment rows are warn-only, because a segment's sample is small (an
 Enterprise book of 100 accounts moves 1 point of firing rate per account) and
 the 'All' row already carries the decision; for the same reason a trigger's
@@ -41,17 +46,32 @@ GATE_MART_ASSET = ("marts", "calibration_readiness_gate")
 WHITESPACE_ASSET = ("marts", "whitespace_coverage")
 
 
-def _between(column: str, metric: str, band: str, severity: Severity, remedy: str, row_remedy):
+BAND_POSITION = "band_position"
+"""The key under which a row remedy finds the verdict that failed: below or above."""
+
+
+def _at_position(row_remedy: RowRemedy, verdicts: str) -> RowRemedy:
+    """The row remedy, told where the value lies (dbt's verdict in column ``verdicts``)."""
+
+    def remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
+        return row_remedy({**row, BAND_POSITION: row[verdicts]}, bounds)
+
+    return remedy
+
+
+def _inside_band(
+    column: str, verdicts: str, metric: str, band: str, severity: Severity, remedy: str, row_remedy
+):
+    """The verdict dbt computed (``verdicts``: below, inside or above the band) is inside;
+    a row reports ``column`` (the value) and the band's bounds from the seed."""
     return Expectation(
-        "ExpectColumnValuesToBeBetween",
-        {
-            "column": column,
-            "min_value": Bound(metric, f"{band}_min"),
-            "max_value": Bound(metric, f"{band}_max"),
-        },
+        "ExpectColumnValuesToBeInSet",
+        {"column": verdicts, "value_set": ["inside"]},
         severity,  # type: ignore[arg-type]
         remedy,
-        row_remedy=row_remedy,
+        row_remedy=_at_position(row_remedy, verdicts),
+        band=(Bound(metric, f"{band}_min"), Bound(metric, f"{band}_max")),
+        observed_column=column,
     )
 
 
@@ -76,21 +96,45 @@ def banded(
     enough book and ``<column>_segment`` the others (the frame nulls the rest; GE skips
     nulls). The blocking row outside the error band quarantines a trigger
     (``quarantines``) and warns for the gate and whitespace. A band whose two bounds are
-    blank in the seed is skipped.
+    blank in the seed is skipped. Each is checked on dbt's verdicts:
+    ``<column>_warn_band`` and ``<column>_error_band_blocking`` / ``_segment``.
     """
     breach: Severity = "quarantine" if quarantines else "warn"
     breach_remedy = quarantining(row_remedy) if quarantines else row_remedy
     return (
-        _between(column, metric, "warn", "warn", remedy, row_remedy),
-        _between(f"{column}_blocking", metric, "error", breach, remedy, breach_remedy),
-        _between(f"{column}_segment", metric, "error", "warn", remedy, row_remedy),
+        _inside_band(column, f"{column}_warn_band", metric, "warn", "warn", remedy, row_remedy),
+        _inside_band(
+            f"{column}_blocking",
+            f"{column}_error_band_blocking",
+            metric,
+            "error",
+            breach,
+            remedy,
+            breach_remedy,
+        ),
+        _inside_band(
+            f"{column}_segment",
+            f"{column}_error_band_segment",
+            metric,
+            "error",
+            "warn",
+            remedy,
+            row_remedy,
+        ),
     )
 
 
-def _split(column: str, expression: str | None = None, blocking: str = "segment = 'All'") -> str:
+def _split(
+    column: str,
+    expression: str | None = None,
+    blocking: str = "segment = 'All'",
+    as_number: bool = True,
+) -> str:
     """``column``, ``column_blocking`` and ``column_segment`` (see :func:`banded`): the rows
-    for which ``blocking`` holds, and the others (warn-only)."""
-    value = f"cast({expression or column} as double)"
+    for which ``blocking`` holds, and the others (warn-only); a number as a double."""
+    value = expression or column
+    if as_number:
+        value = f"cast({value} as double)"
     return (
         f"{value} as {column},\n"
         f"case when {blocking} then {value} end as {column}_blocking,\n"
@@ -111,14 +155,6 @@ def number(value: Any) -> str:
 def _scope(segment: str) -> str:
     """' SMB' for a segment, '' for 'All': "of 773 eligible accounts", "of 93 eligible SMB ..."."""
     return "" if segment == "All" else f" {segment}"
-
-
-def _breach(value: float, bounds: Bounds) -> str:
-    if bounds.min_value is not None and value < bounds.min_value:
-        return "low"
-    if bounds.max_value is not None and value > bounds.max_value:
-        return "high"
-    return "inside"
 
 
 def _past(verb: str, current: Any) -> str:
@@ -167,7 +203,7 @@ def firing_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
             f"check event tracking: {fact}. If the signal is tracked, {looser} threshold of "
             f"{trigger} {_past(looser, current)}"
         )
-    verb = tighter if _breach(rate, bounds) == "high" else looser
+    verb = tighter if row[BAND_POSITION] == "above" else looser
     moves = _suggestion_moves(verb, row)
     if not moves and _suggestion_moves(_other(verb), row):
         # The sweep found the nearer rate the other way: a banded condition such as
@@ -212,7 +248,7 @@ def gate_pass_rate_remedy(row: Mapping[str, Any], bounds: Bounds) -> str:
         f"{row['gate_passed_accounts']} of {row['active_accounts']} active{_scope(segment)} "
         f"accounts ({rate:.0%}) pass the readiness gate (bounds {bounds.describe()})"
     )
-    if _breach(rate, bounds) == "high":
+    if row[BAND_POSITION] == "above":
         return f"tighten {where} gate criteria in readiness_gate_criteria: {fact}"
     criterion = row.get("most_failed_criterion")
     first = (
@@ -292,6 +328,10 @@ _TRIGGER_FRAME = f"""
         expanded_firings,
         {_split("firing_rate", blocking="is_blocking")},
         {_split("precision", '"precision"', blocking="is_blocking")},
+        firing_rate_warn_band,
+        {_split("firing_rate_error_band", blocking="is_blocking", as_number=False)},
+        precision_warn_band,
+        {_split("precision_error_band", blocking="is_blocking", as_number=False)},
         signal_direction,
         cast(threshold_value as double) as threshold_value,
         cast(suggested_threshold_value as double) as suggested_threshold_value,
@@ -349,11 +389,15 @@ _GATE_FRAME = f"""
         active_accounts,
         gate_passed_accounts,
         {_split("gate_pass_rate")},
+        gate_pass_rate_warn_band,
+        {_split("gate_pass_rate_error_band", as_number=False)},
         most_failed_criterion,
         most_failed_criterion_accounts,
         expanded_accounts_sampled,
         passed_before_expansion_accounts,
         {_split("gate_recall")},
+        gate_recall_warn_band,
+        {_split("gate_recall_error_band", as_number=False)},
         recall_most_failed_criterion,
         recall_most_failed_criterion_accounts,
         recall_criterion_setting,
@@ -414,7 +458,9 @@ WHITESPACE = QualityCheck(
             segment,
             healthy_accounts,
             accounts_with_opportunity,
-            {_split("coverage")}
+            {_split("coverage")},
+            coverage_warn_band,
+            {_split("coverage_error_band", as_number=False)}
         from marts.whitespace_coverage
         order by segment = 'All' desc, segment
     """,

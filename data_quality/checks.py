@@ -77,10 +77,22 @@ class Expectation:
     row_remedy: RowRemedy | None = None
     bounds_as_percent: bool = True
     """How the bounds read in a message: "5% to 15%" (fractions) or "0 to 3" (other figures)."""
+    band: tuple[Any, Any] | None = None
+    """For an expectation on a verdict dbt computed (a ``*_band`` column: below, inside or
+    above), the band it was computed against, as (min, max) :class:`Bound` s: read for the
+    message and the history, never compared here; both blank in the seed skips it."""
+    observed_column: str | None = None
+    """The column a row reports as observed when :attr:`column` holds a verdict (the value
+    the verdict is about); None: :attr:`column` itself."""
 
     @property
     def column(self) -> str | None:
         return self.kwargs.get("column")
+
+    @property
+    def reported_column(self) -> str | None:
+        """The column a result names: the observed value's."""
+        return self.observed_column or self.column
 
 
 @dataclass(frozen=True)

@@ -112,18 +112,34 @@ def frame_params(
     return resolved
 
 
+def _bounds_read(spec: Expectation) -> tuple[Any, ...]:
+    """Every value of the expectation that may be a :class:`Bound`."""
+    return (*spec.kwargs.values(), *(spec.band or ()))
+
+
 def resolve(spec: Expectation, bounds: BoundValues | None) -> Expectation:
     """The expectation with every :class:`Bound` replaced by its value from the seed."""
-    if not any(isinstance(v, Bound) for v in spec.kwargs.values()):
+    if not any(isinstance(v, Bound) for v in _bounds_read(spec)):
         return spec
-    kwargs = {
-        key: _bound_value(value, bounds) if isinstance(value, Bound) else value
-        for key, value in spec.kwargs.items()
-    }
-    return replace(spec, kwargs=kwargs)
+
+    def value_of(value: Any) -> Any:
+        return _bound_value(value, bounds) if isinstance(value, Bound) else value
+
+    kwargs = {key: value_of(value) for key, value in spec.kwargs.items()}
+    band = None if spec.band is None else (value_of(spec.band[0]), value_of(spec.band[1]))
+    return replace(spec, kwargs=kwargs, band=band)
+
+
+def _bounds_used(spec: Expectation) -> Bounds:
+    """The band a resolved expectation checks: its verdict's band, else its own bounds."""
+    if spec.band is not None:
+        return Bounds(*spec.band)
+    return Bounds(spec.kwargs.get("min_value"), spec.kwargs.get("max_value"))
 
 
 def _has_no_bound(spec: Expectation) -> bool:
+    if spec.band is not None:
+        return all(value is None for value in spec.band)
     keys = ("min_value", "max_value")
     return any(k in spec.kwargs for k in keys) and all(spec.kwargs.get(k) is None for k in keys)
 
@@ -151,7 +167,7 @@ def run_check(
         return CheckReport(check=check, rows_inspected=0, outcomes=(), missing=missing)
     needs_bounds = any(
         isinstance(v, Bound)
-        for v in (*check.params, *(v for spec in check.expectations for v in spec.kwargs.values()))
+        for v in (*check.params, *(v for spec in check.expectations for v in _bounds_read(spec)))
     )
     bounds = read_bounds(con, bounds_relation) if needs_bounds else None
     frame = con.execute(check.frame_sql, frame_params(check, bounds, as_of)).df()
@@ -174,12 +190,12 @@ def run_check(
     records = frame.to_dict("records")
     outcomes = []
     for index, spec in specs.items():
-        bounds_used = Bounds(spec.kwargs.get("min_value"), spec.kwargs.get("max_value"))
+        bounds_used = _bounds_used(spec)
         if index not in results:
             outcomes.append(
                 ExpectationOutcome(
                     expectation=_snake(spec.type),
-                    column=spec.column,
+                    column=spec.reported_column,
                     success=True,
                     severity=spec.severity,
                     observed={"skipped": "no bound set in the bounds seed"},
@@ -193,7 +209,7 @@ def run_check(
         outcomes.append(
             ExpectationOutcome(
                 expectation=result.expectation_config.type,
-                column=spec.column,
+                column=spec.reported_column,
                 success=bool(result.success),
                 severity=spec.severity,
                 observed=_observed(result.result),
@@ -219,9 +235,9 @@ def _row_outcomes(
     failing = {str(r[subject_column]) for r in result.get("unexpected_index_list") or ()}
     rows = []
     for record in records:
-        observed = _plain(record.get(column))
-        if observed is None:
+        if _plain(record.get(column)) is None:
             continue  # GE skips nulls: this row was not evaluated
+        observed = _plain(record.get(spec.reported_column))
         subject = str(record[subject_column])
         passed = subject not in failing
         remedy = None

@@ -2,7 +2,7 @@
 
 Per mart, one frame row of counts, each expected to be 0: rows sharing a key,
 null keys, fractions outside 0-1, scores outside 0-100, and dates after the
-as-of date (``marts.dim_accounts.as_of_date``). What to check is read from dbt's
+as-of date (``marts.account_profiles.as_of_date``). What to check is read from dbt's
 manifest, where the marts' YAML says it once: the keys are the mart's unique
 tests, and a column's ``meta.integrity`` names its role (``fraction``, ``score``,
 ``not_after_as_of_date``). The daily marts (``meta.recent_rows_date_column``) are
@@ -32,7 +32,7 @@ NRR_SAMPLE_SIZE = Bound("segment_nrr", "sample_size")
 RECENT_DAYS = 7
 """Days of the large daily marts re-checked each night (dbt's ``large_model_test_days``)."""
 
-AS_OF_SQL = "(select max(as_of_date) from marts.dim_accounts)"
+AS_OF_SQL = "(select max(as_of_date) from marts.account_profiles)"
 
 
 INTEGRITY_ROLES = ("fraction", "score", "not_after_as_of_date")
@@ -211,7 +211,7 @@ def integrity_check(spec: MartSpec) -> QualityCheck:
         ),
         frame_sql=integrity_frame_sql(spec),
         subject_column="subject",
-        requires=(f"marts.{spec.name}", "marts.dim_accounts"),
+        requires=(f"marts.{spec.name}", "marts.account_profiles"),
         expectations=tuple(
             Expectation(
                 "ExpectColumnValuesToBeBetween",

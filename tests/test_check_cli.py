@@ -13,7 +13,8 @@ BOUNDS_SEED = PROJECT_ROOT / "seeds" / "quality" / "calibration_bounds.csv"
 
 
 def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -> None:
-    """A serving database with the published bounds and one trigger's calibration rows."""
+    """A serving database with the published bounds and one trigger's calibration rows, its
+    rate and precision placed against the bands as dbt places them (macro band_position)."""
     con = duckdb.connect(str(data_dir / "serving.duckdb"))
     con.execute("create schema marts")
     con.execute(
@@ -23,16 +24,33 @@ def publish(data_dir, firing_accounts: int, segment_firing_accounts: int = 10) -
     con.execute(
         """
         create table marts.calibration_trigger_firing_rates as
+        with rows as (
+            select
+                trigger_id, segment, date '2026-05-26' as window_start,
+                date '2026-08-23' as window_end, eligible_accounts, firing_accounts,
+                firing_accounts as firings, firing_accounts // 2 as expanded_firings,
+                firing_accounts / eligible_accounts as firing_rate, 0.5 as precision,
+                'at_least' as signal_direction, 0.8 as threshold_value,
+                0.95 as suggested_threshold_value, 0.1 as suggested_firing_rate,
+                segment = 'All' and eligible_accounts >= 500 as is_blocking
+            from (values ('usage_ceiling', 'All', 1000, ?), ('usage_ceiling', 'SMB', 100, ?))
+                as t(trigger_id, segment, eligible_accounts, firing_accounts)
+        )
         select
-            trigger_id, segment, date '2026-05-26' as window_start, date '2026-08-23' as window_end,
-            eligible_accounts, firing_accounts, firing_accounts as firings,
-            firing_accounts // 2 as expanded_firings,
-            firing_accounts / eligible_accounts as firing_rate, 0.5 as precision,
-            'at_least' as signal_direction, 0.8 as threshold_value,
-            0.95 as suggested_threshold_value, 0.1 as suggested_firing_rate,
-            segment = 'All' and eligible_accounts >= 500 as is_blocking
-        from (values ('usage_ceiling', 'All', 1000, ?), ('usage_ceiling', 'SMB', 100, ?))
-            as t(trigger_id, segment, eligible_accounts, firing_accounts)
+            rows.*,
+            case when firing_rate < rate.warn_min then 'below'
+                when firing_rate > rate.warn_max then 'above' else 'inside' end
+                as firing_rate_warn_band,
+            case when firing_rate < rate.error_min then 'below'
+                when firing_rate > rate.error_max then 'above' else 'inside' end
+                as firing_rate_error_band,
+            'inside' as precision_warn_band,
+            case when precision < prec.error_min then 'below' else 'inside' end
+                as precision_error_band
+        from rows
+        cross join marts.calibration_bounds as rate
+        cross join marts.calibration_bounds as prec
+        where rate.metric = 'trigger_firing_rate' and prec.metric = 'trigger_precision'
         """,
         [firing_accounts, segment_firing_accounts],
     )

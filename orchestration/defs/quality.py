@@ -160,7 +160,7 @@ def checks_on_assets(
 def reported_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The as-of date the marts were built for (when the run did not pin one)."""
     try:
-        return con.execute("select max(as_of_date) from marts.dim_accounts").fetchone()[0]
+        return con.execute("select max(as_of_date) from marts.account_profiles").fetchone()[0]
     except duckdb.Error:
         return None
 

@@ -36,17 +36,17 @@ ACCOUNTS = [
 
 
 def write_serving_db(path: Path) -> Path:
-    """``marts.dim_accounts`` in a file a DuckDB 1.4 reader (Evidence) can open."""
+    """``marts.account_profiles`` in a file a DuckDB 1.4 reader (Evidence) can open."""
     con = duckdb.connect()
     con.execute("attach ? as serving (storage_version 'v1.4.0')", [str(path)])
     con.execute("create schema serving.marts")
     con.execute(
-        "create table serving.marts.dim_accounts (account_id varchar, account_name varchar, "
+        "create table serving.marts.account_profiles (account_id varchar, account_name varchar, "
         "segment varchar, industry varchar, region varchar, csm_owner varchar, ae_owner varchar, "
         "onboarded_date date, current_arr_usd decimal(18, 2), is_active boolean)"
     )
     con.executemany(
-        "insert into serving.marts.dim_accounts values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into serving.marts.account_profiles values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (*row[:7], dt.date(2023, 1, 1 + i), Decimal(row[7]), row[8])
             for i, row in enumerate(ACCOUNTS)

@@ -12,9 +12,9 @@ def test_blocks():
 
 
 def test_inline_formatting():
-    html = render_markdown("**Active** *only*, from `marts.dim_accounts`")
+    html = render_markdown("**Active** *only*, from `marts.account_profiles`")
     assert html == (
-        "<p><strong>Active</strong> <em>only</em>, from <code>marts.dim_accounts</code></p>"
+        "<p><strong>Active</strong> <em>only</em>, from <code>marts.account_profiles</code></p>"
     )
 
 

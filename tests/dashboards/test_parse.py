@@ -20,7 +20,7 @@ pages_query: select 1
 # Overview
 
 ```sql active
-select * from serving.dim_accounts where is_active
+select * from serving.account_profiles where is_active
 ```
 
 ```sql totals
@@ -58,7 +58,7 @@ def test_blocks_keep_page_order():
 def test_named_sql_fences_become_queries():
     queries = tuple(b for b in parse_page(PAGE).blocks if isinstance(b, Query))
     assert queries == (
-        Query("active", "select * from serving.dim_accounts where is_active"),
+        Query("active", "select * from serving.account_profiles where is_active"),
         Query("totals", "select count(*) as active_accounts from ${active}"),
     )
 

@@ -107,12 +107,12 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
         {
             "accounts/[account_id].md": """\
                 ---
-                pages_query: select account_id from serving.dim_accounts order by account_id
+                pages_query: select account_id from serving.account_profiles order by account_id
                 ---
                 ```sql peers
                 select peers.account_name, peers.current_arr_usd
-                from serving.dim_accounts as peers
-                inner join serving.dim_accounts as me
+                from serving.account_profiles as peers
+                inner join serving.account_profiles as me
                     on me.segment = peers.segment and me.account_id = '${params.account_id}'
                 order by peers.current_arr_usd desc
                 limit 2
@@ -120,8 +120,8 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
 
                 ```sql per_owner
                 select csm_owner, count(*) as accounts
-                from serving.dim_accounts
-                where region = (select region from serving.dim_accounts
+                from serving.account_profiles
+                where region = (select region from serving.account_profiles
                                 where account_id = '${params.account_id}')
                 group by csm_owner
                 order by accounts desc, csm_owner
@@ -154,7 +154,7 @@ def test_a_dropdown_filters_the_rows_of_the_queries_that_read_it(
         {
             "index.md": """\
                 ```sql segments
-                select distinct segment from serving.dim_accounts order by segment
+                select distinct segment from serving.account_profiles order by segment
                 ```
 
                 <Dropdown name=segment data={segments} value=segment title="Segment">
@@ -162,7 +162,7 @@ def test_a_dropdown_filters_the_rows_of_the_queries_that_read_it(
                 </Dropdown>
 
                 ```sql accounts
-                select account_name, segment from serving.dim_accounts
+                select account_name, segment from serving.account_profiles
                 where segment like '${inputs.segment.value}'
                 order by account_name
                 ```
@@ -232,7 +232,7 @@ def test_component_problems_are_shown_and_reported(dashboards_dir, serving_db, t
         {
             "index.md": """\
                 ```sql accounts
-                select segment from serving.dim_accounts
+                select segment from serving.account_profiles
                 ```
 
                 <BarChart data={accounts} x=segment y=arr_usd/>
@@ -309,7 +309,7 @@ def test_rendering_while_another_process_reads_the_database(
             sys.executable,
             "-c",
             "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
-            "print(con.execute('select count(*) from marts.dim_accounts').fetchone()[0], "
+            "print(con.execute('select count(*) from marts.account_profiles').fetchone()[0], "
             "flush=True); sys.stdin.read()",
             str(serving_db),
         ],

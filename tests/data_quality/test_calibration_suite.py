@@ -34,7 +34,8 @@ create table marts.calibration_trigger_firing_rates (
     lift decimal(10,4), calibration_status varchar, precision_status varchar,
     signal_direction varchar, threshold_unit varchar, threshold_value decimal(18,4),
     suggested_threshold_value decimal(18,4), suggested_firing_rate decimal(10,4),
-    is_blocking boolean
+    is_blocking boolean, firing_rate_warn_band varchar, firing_rate_error_band varchar,
+    precision_warn_band varchar, precision_error_band varchar
 )
 """
 
@@ -63,6 +64,36 @@ BLOCKING_SAMPLE = (
 """The fewest eligible accounts on which the 'All' row blocks (calibration_bounds seed)."""
 
 
+def band_position(con, value: float | None, metric: str, band: str) -> str | None:
+    """Where trigger_backtest places a value against a band of the seed (dbt's macro
+    band_position): the verdict the mart hands the suite."""
+    low, high = con.execute(
+        f"select {band}_min, {band}_max from seeds.calibration_bounds where metric = ?", [metric]
+    ).fetchone()
+    if value is None:
+        return None
+    if low is not None and value < low:
+        return "below"
+    if high is not None and value > high:
+        return "above"
+    return "inside"
+
+
+def place_in_bands(con, table: str, column: str, metric: str) -> None:
+    """Add ``<column>_warn_band`` and ``_error_band`` to a hand-made mart keyed by segment,
+    as the dbt model computes them."""
+    for band in ("warn", "error"):
+        con.execute(f"alter table {table} add column {column}_{band}_band varchar")
+        for segment, value in con.execute(f"select segment, {column} from {table}").fetchall():
+            con.execute(
+                f"update {table} set {column}_{band}_band = ? where segment = ?",
+                [
+                    band_position(con, None if value is None else float(value), metric, band),
+                    segment,
+                ],
+            )
+
+
 def add_trigger(
     con,
     trigger_id: str,
@@ -77,17 +108,26 @@ def add_trigger(
     expanded_firings: int | None = None,
     direction: str = "at_least",
     blocking: bool | None = None,
+    firing_rate_error_band: str | None = None,
 ) -> None:
-    """One calibration row; ``blocking`` defaults to what the mart computes (the 'All' row of
-    a book of at least BLOCKING_SAMPLE eligible accounts)."""
+    """One calibration row; ``blocking`` and the band verdicts default to what the marts
+    compute (the 'All' row of a book of at least BLOCKING_SAMPLE eligible accounts; the
+    rate and precision placed against the seed's bands)."""
     blocking = segment == "All" and eligible >= BLOCKING_SAMPLE if blocking is None else blocking
     firings = firing_accounts if firings is None else firings
     expanded = firings // 2 if expanded_firings is None else expanded_firings
+    rate, precision = firing_accounts / eligible, expanded / firings if firings else None
+    bands = [
+        band_position(con, rate, "trigger_firing_rate", "warn"),
+        firing_rate_error_band or band_position(con, rate, "trigger_firing_rate", "error"),
+        band_position(con, precision, "trigger_precision", "warn"),
+        band_position(con, precision, "trigger_precision", "error"),
+    ]
     con.execute(
         """
         insert into marts.calibration_trigger_firing_rates values (
             date '2026-11-21', ?, ?, 'quarter', date '2026-05-26', date '2026-08-23',
-            ?, ?, ?, ?, ?, ?, null, null, null, ?, 'share', ?, ?, ?, ?
+            ?, ?, ?, ?, ?, ?, null, null, null, ?, 'share', ?, ?, ?, ?, ?, ?, ?, ?
         )
         """,
         [
@@ -97,13 +137,14 @@ def add_trigger(
             firing_accounts,
             firings,
             expanded,
-            firing_accounts / eligible,
-            expanded / firings if firings else None,
+            rate,
+            precision,
             direction,
             threshold,
             suggested,
             suggested_rate,
             blocking,
+            *bands,
         ],
     )
 
@@ -219,12 +260,32 @@ def test_segment_rows_only_warn_and_the_all_row_alone_decides():
 
 def test_the_bounds_are_read_from_the_seed_at_run_time():
     con = warehouse()
-    add_trigger(con, "usage_ceiling", 450, suggested=0.95)
     con.execute(
         "update seeds.calibration_bounds set error_max = 0.5 where metric = 'trigger_firing_rate'"
     )
+    add_trigger(con, "usage_ceiling", 450, suggested=0.95)  # dbt: 45% is inside 3%-50%
 
-    assert run_check(con, TRIGGER_FIRING_RATE).severity == "warn"  # 45% is now below 50%
+    report = run_check(con, TRIGGER_FIRING_RATE)
+
+    assert report.severity == "warn"
+    (warned,) = report.failures
+    assert warned.failed_rows[0].remedy.endswith("bounds 5% to 15%")
+    (error_band,) = [o for o in report.outcomes if o.column == "firing_rate_blocking"]
+    assert error_band.success
+    assert error_band.bounds.max_value == pytest.approx(0.5)
+
+
+def test_the_suite_reports_dbts_verdict_and_never_compares_the_rate_itself():
+    con = warehouse()
+    # 10% is inside every band; a verdict of "above" can only have come from dbt
+    add_trigger(con, "usage_ceiling", 100, suggested=0.95, firing_rate_error_band="above")
+
+    report = run_check(con, TRIGGER_FIRING_RATE)
+
+    assert report.severity == "quarantine"
+    (row,) = [r for o in report.failures for r in o.failed_rows]
+    assert row.observed == pytest.approx(0.1)
+    assert row.remedy.startswith(QUARANTINE_NOTICE + "raise threshold of usage_ceiling")
 
 
 def test_low_precision_on_all_accounts_quarantines_naming_the_tighter_threshold():
@@ -266,6 +327,10 @@ select * from (values
 def test_the_gate_pass_rate_and_recall_warn_with_the_criterion_to_relax():
     con = warehouse()
     con.execute(GATE_DDL)
+    place_in_bands(
+        con, "marts.calibration_readiness_gate", "gate_pass_rate", "readiness_gate_pass_rate"
+    )
+    place_in_bands(con, "marts.calibration_readiness_gate", "gate_recall", "readiness_gate_recall")
 
     pass_rate = run_check(con, READINESS_GATE_PASS_RATE)
     recall = run_check(con, READINESS_GATE_RECALL)
@@ -305,6 +370,7 @@ def test_whitespace_coverage_reads_the_agreed_contract_and_is_skipped_when_absen
         ) as t(as_of_date, segment, healthy_accounts, accounts_with_opportunity, coverage)
         """
     )
+    place_in_bands(con, "marts.whitespace_coverage", "coverage", "whitespace_coverage")
     report = run_check(con, WHITESPACE)
 
     assert report.severity == "warn"  # the seed sets a warn bound only

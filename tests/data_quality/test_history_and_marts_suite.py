@@ -26,7 +26,7 @@ def con():
         [str(BOUNDS_SEED)],
     )
     con.execute(
-        "create table marts.dim_accounts as "
+        "create table marts.account_profiles as "
         "select 'a1' as account_id, date '2026-11-21' as as_of_date"
     )
     yield con

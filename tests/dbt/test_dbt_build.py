@@ -3,7 +3,7 @@
 The raw zone is laid out exactly as ingestion lays it out (``RawZone.ensure()``, one
 Parquet file per source with the contract's columns and the lineage), filled with a
 handful of rows, and the whole project is built once in-process: seeds, staging views,
-intermediate models, ``dim_accounts``, every data test over every row
+intermediate models, ``account_profiles``, every data test over every row
 (``large_model_test_days: null``: the nightly job tests only the recent rows of the large
 history tables) and every unit test (the nightly job runs none: this is where they run).
 
@@ -488,7 +488,7 @@ def test_the_nightly_data_tests_of_a_history_table_check_its_recent_rows_and_ci_
             con.close()
 
 
-def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
+def test_account_profiles_matches_the_hand_computed_arr_and_segments(
     built_warehouse: tuple[Path, dbtRunnerResult],
 ) -> None:
     warehouse, _ = built_warehouse
@@ -499,7 +499,7 @@ def test_dim_accounts_matches_the_hand_computed_arr_and_segments(
         rows = con.execute(
             """
             select account_id, segment, is_segment_derived, current_arr_usd, is_active, as_of_date
-            from marts.dim_accounts
+            from marts.account_profiles
             order by account_id
             """
         ).fetchall()

@@ -24,9 +24,9 @@ def site(company) -> Path:
 def test_every_page_renders_whole(company, site, tmp_path, capsys):
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html"))
     with duckdb.connect(str(company.data_dir / "serving.duckdb"), read_only=True) as con:
-        active = con.execute("select count(*) from marts.dim_accounts where is_active").fetchone()[
-            0
-        ]
+        active = con.execute(
+            "select count(*) from marts.account_profiles where is_active"
+        ).fetchone()[0]
     account_pages = [p for p in pages if p.startswith("accounts/")]
     assert len(account_pages) >= active, "every active account has a page"
 

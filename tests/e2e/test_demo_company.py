@@ -60,7 +60,7 @@ def test_between_15_and_60_percent_of_active_accounts_pass_the_gate(serving):
         """
         select avg(case when gate.is_gate_passed then 1.0 else 0.0 end)
         from serving.marts.readiness_gate_daily as gate
-        inner join serving.marts.dim_accounts as accounts
+        inner join serving.marts.account_profiles as accounts
             on gate.account_id = accounts.account_id
         where accounts.is_active
             and gate.as_of_date = (select max(as_of_date) from serving.marts.readiness_gate_daily)

@@ -49,7 +49,7 @@ def test_first_refresh_publishes_marts_and_renders_the_overview(company):
     )
 
     assert 0 < accounts_loaded <= GeneratorConfig().accounts
-    assert query(serving, "select count(*) from marts.dim_accounts") == accounts_loaded
+    assert query(serving, "select count(*) from marts.account_profiles") == accounts_loaded
     assert rows_rejected > 0, "the generator plants defects; ingestion must reject them"
     assert f"rows rejected: {rows_rejected:,}" in company.first_refresh.stdout
     assert "serving database:" in company.first_refresh.stdout

@@ -334,7 +334,7 @@ class Reader(threading.Thread):
             try:
                 self.saw.add(
                     self.con.execute(
-                        "select published_at, (select max(as_of_date) from marts.dim_accounts)"
+                        "select published_at, (select max(as_of_date) from marts.account_profiles)"
                         " from marts.serving_publication"
                     ).fetchone()
                 )

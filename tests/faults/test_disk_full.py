@@ -94,7 +94,7 @@ def test_publishing_on_a_full_disk_keeps_the_published_version_and_leaves_no_par
     warehouse, serving = tmp_path / "warehouse.duckdb", small_disk.path / "serving.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.dim_accounts as select 'acc_1' as account_id")
+        con.execute("create table marts.account_profiles as select 'acc_1' as account_id")
     publish_serving_database(warehouse, serving, Publication(as_of_date=None, run_id="night 1"))
     with duckdb.connect(str(warehouse)) as con:
         con.execute(

@@ -127,7 +127,7 @@ def make_warehouse(path: Path, accounts: int) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists marts")
         con.execute(
-            "create or replace table marts.dim_accounts as"
+            "create or replace table marts.account_profiles as"
             " select 'acc_' || i as account_id from range(?) as t(i)",
             [accounts],
         )
@@ -136,7 +136,7 @@ def make_warehouse(path: Path, accounts: int) -> None:
 def published(serving: Path) -> list[tuple]:
     with duckdb.connect(str(serving), read_only=True) as con:
         return con.execute(
-            "select (select count(*) from marts.dim_accounts), run_id"
+            "select (select count(*) from marts.account_profiles), run_id"
             " from marts.serving_publication"
         ).fetchall()
 

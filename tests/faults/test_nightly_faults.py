@@ -113,7 +113,7 @@ def test_after_the_stop_the_next_refresh_publishes_night_2_and_names_every_refus
     assert "PUBLISHED WITHOUT 5 ENTRIES OF THE LANDING ZONE (refused above)" in night.stdout
     assert "exit code 3: published, but something needs attention (above)" in night.stdout
     assert query(
-        n.data_dir / "serving.duckdb", "select max(as_of_date) from marts.dim_accounts"
+        n.data_dir / "serving.duckdb", "select max(as_of_date) from marts.account_profiles"
     ) == [(n.NIGHT_2,)]
 
 

@@ -48,9 +48,14 @@ def prepared_marts():
 
 
 def prepare_warehouse(data_dir, firing_accounts: int, nrr: float = 1.05) -> None:
-    """usage_ceiling fires for firing_accounts of 1000 (quarantined outside 3%-40%, as dbt
-    marks it); seat_saturation is fine. Each has one alert candidate."""
+    """usage_ceiling fires for firing_accounts of 1000 (outside the warn band 5%-15% and the
+    error band 3%-40% of the seed, quarantined, as dbt places and marks it); seat_saturation
+    is fine. Each has one alert candidate."""
     quarantined = not 30 <= firing_accounts <= 400
+    warn_band, error_band = (
+        "below" if firing_accounts < low else "above" if firing_accounts > high else "inside"
+        for low, high in ((50, 150), (30, 400))
+    )
     con = duckdb.connect(str(data_dir / "warehouse.duckdb"))
     con.execute("create schema seeds")
     con.execute("create schema marts")
@@ -68,9 +73,11 @@ def prepare_warehouse(data_dir, firing_accounts: int, nrr: float = 1.05) -> None
             ? as firings, 50 as expanded_firings, ? / 1000 as firing_rate, 0.5 as precision,
             'at_least' as signal_direction, 0.8 as threshold_value,
             0.95 as suggested_threshold_value, 0.1 as suggested_firing_rate,
-            true as is_blocking, ? as is_quarantined
+            true as is_blocking, ? as is_quarantined, ? as firing_rate_warn_band,
+            ? as firing_rate_error_band, 'inside' as precision_warn_band,
+            'inside' as precision_error_band
         """,
-        [firing_accounts, firing_accounts, firing_accounts, quarantined],
+        [firing_accounts, firing_accounts, firing_accounts, quarantined, warn_band, error_band],
     )
     con.execute(
         """

@@ -131,7 +131,7 @@ def test_a_step_failure_is_reported_by_its_innermost_cause():
     from expansion.runner import root_cause
 
     dbt_error = SerializableErrorInfo(
-        "DbtCliError: dbt build failed on model dim_accounts\n", [], "DbtCliError"
+        "DbtCliError: dbt build failed on model account_profiles\n", [], "DbtCliError"
     )
     wrapper = SerializableErrorInfo(
         'Error occurred while executing op "warehouse_dbt_models":\n',
@@ -139,7 +139,7 @@ def test_a_step_failure_is_reported_by_its_innermost_cause():
         "StepError",
         cause=dbt_error,
     )
-    assert root_cause(wrapper) == "DbtCliError: dbt build failed on model dim_accounts"
+    assert root_cause(wrapper) == "DbtCliError: dbt build failed on model account_profiles"
 
 
 def test_a_failed_blocking_check_is_reported_by_name_not_by_dagsters_empty_colon():

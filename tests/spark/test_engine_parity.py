@@ -94,7 +94,7 @@ def test_every_published_mart_has_the_same_rows_on_spark_as_on_duckdb(built_on_b
     # the company is small but not trivial: readiness is scored, whitespace found, NRR
     # computed, triggers fire (greedy cooldown) and reach the scorecard and the pipeline
     busy_marts = (
-        "dim_accounts",
+        "account_profiles",
         "account_readiness_scores",
         "whitespace_scores",
         "segment_nrr",

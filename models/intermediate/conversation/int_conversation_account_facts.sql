@@ -1,14 +1,9 @@
 {#-
-    One row per active account on the as-of date: what a CSM needs before a
-    call, as known that day - the readiness inputs (seat use, capacity, renewal,
-    last QBR), the day's health row (usage trend, days since the last touch),
-    the contact to address (the current champion, else the exec sponsor; their
-    persona picks the talk track variant, else conversation_settings.default_persona),
-    the open high-priority tickets (match_terms of the open_problem_ticket hold),
-    the latest CSAT (and the day its ticket was resolved) and the one before it, the opt-out flag of the CRM account,
-    and the days left in our own fiscal quarter (conversation_settings
-    .our_fiscal_year_start_month). Point in time: rows dated on or before the
-    as-of date.
+    The contact to address is the current champion, else the exec sponsor;
+    their persona picks the talk track variant, else
+    conversation_settings.default_persona. Open high-priority tickets are
+    those matching the open_problem_ticket hold's match_terms; the fiscal
+    quarter is conversation_settings.our_fiscal_year_start_month's.
 -#}
 with
 

@@ -1,9 +1,6 @@
 {#-
-    One row: the as-of date and the last day of our own fiscal quarter that
-    contains it. Our fiscal year starts on the first day of
-    conversation_settings.our_fiscal_year_start_month (1 = calendar quarters);
-    its quarters are the three-month runs from that day. Read by the
-    fiscal_quarter_close outreach hold.
+    The fiscal quarters are the three-month runs from the first day of the start
+    month.
 -#}
 with
 

@@ -1,13 +1,7 @@
 {#-
-    One row per tagged support ticket or CRM activity and distinct tag: the
-    ';'-separated tags of the source, each trimmed and lower-cased, blanks
-    dropped. The one place tags are parsed: every model that matches a tag
-    (readiness inputs, triggers, whitespace interest, outreach events) joins
-    on `tag` here, so a tag means the same thing everywhere whatever its case
-    or spacing. Up to max_tags_per_event() tags per event (a singular test
-    fails on an event with more).
-
-    A table: six models read it, and the split runs once a night.
+    Up to max_tags_per_event() tags per event (a singular test fails on an
+    event with more). A table: six models read it, and the split runs once a
+    night.
 -#}
 {{ config(materialized='table') }}
 

@@ -1,19 +1,9 @@
 {#-
-    The historical close rates of the forecast (SPEC 10), won / (won + lost)
-    of the expansion opportunities closed within close_rate_history_days
-    (seeds.pipeline_settings, 730) before the as-of date; open deals are
-    left out (not yet decided). One row per level:
-
-      - overall: every closed deal ('All' segment, band and tier);
-      - segment: a segment's deals, shrunk towards the overall rate;
-      - cell: a segment x health band x readiness tier at CSQL creation
-        (int_opportunity_cells_at_creation), shrunk towards its segment's
-        rate.
-
-    Shrinkage: close_rate = (won + k x prior) / (closed + k), k =
-    close_rate_prior_deals (10): a cell of 3 deals, all won, no longer reads
-    as a certain 100%, while a cell of 200 keeps its own rate.
-    observed_close_rate is the raw won / closed, closed_deals the cell size.
+    Open deals are left out (not yet decided); the overall row is every closed
+    deal ('All' segment, band and tier) and is the prior of the segment rows.
+    Shrinkage keeps a cell of 3 deals, all won, from reading as a certain
+    100%, while a cell of 200 keeps its own rate. observed_close_rate is the
+    raw won / closed, closed_deals the cell size.
 -#}
 with
 

@@ -1,21 +1,12 @@
 {#-
-    One row per expansion opportunity (CSQL) created on or before the as-of
-    date, as known on that date, with the trigger firing it is attributed to.
-
-    Point in time: a stage timestamp dated after the as-of date is not yet
-    reached (null), and an opportunity that closes after it is still open.
-
-    Attribution (seeds.pipeline_settings.attribution_window_days, 30):
-    - explicit_source_trigger: the CRM names the trigger (source_trigger_id);
-      it wins, and its firing date is that trigger's latest firing on the
-      account in the window (null when it did not fire in the window);
-    - latest_firing_in_window: else the latest firing of any trigger on the
-      account from window days before the CSQL's creation day up to that day
-      included (ties: trigger_id); a firing after the creation day, or
-      window + 1 days before it, is never attributed;
-    - unattributed: neither.
-    Segment and owners: the account's on the as-of date (the CRM keeps no
-    segment history), as in expansion_metrics_quarterly.
+    Attribution rules at their edges: an explicit source_trigger_id wins, and
+    its firing date is that trigger's latest firing on the account in the
+    window (null when it did not fire in the window); otherwise the latest
+    firing of any trigger from window days before the CSQL's creation day up
+    to that day included (ties: trigger_id) - a firing after the creation
+    day, or window + 1 days before it, is never attributed. Segment and
+    owners are the account's on the as-of date (the CRM keeps no segment
+    history), as in expansion_metrics_quarterly.
 -#}
 {{ config(materialized='table') }}
 {%- set days_before_csql = dbt.datediff(

@@ -1,14 +1,6 @@
 {#-
-    One row per expansion opportunity created on or before the as-of date:
-    the forecast cell (SPEC 10: health band x readiness tier) the account
-    was in on the day the CSQL was created - its health band
-    (account_health_daily; 'unknown' without a row that day, e.g. before
-    the usage feed starts) and its signal-point tier that day
-    (int_signal_points_itemised's opportunity_created points, banded by
-    seeds.signal_point_tiers) - and, for reference, its activation status
-    that day (readiness_gate_daily, mapped as expansion_scorecard does).
-    The close rates are learned in these cells, and the forecast applies
-    them to the same cells.
+    The close rates are learned in these cells, and the forecast applies them to
+    the same cells.
 -#}
 with
 

@@ -1,17 +1,13 @@
 {#-
-    One row per opportunity and CSQL pipeline stage it reached by the as-of
-    date (seeds.csql_stage_slas): trigger_fired (its attributed firing, at
-    the start of the firing day), csql_created, qualified, proposal_sent,
-    negotiation, closed (won or lost).
-
-    The SLA clock of a stage starts when its previous_stage (in the seed) was
+    trigger_fired is entered at the start of the attributed firing day. The
+    SLA clock of a stage starts when its previous_stage (in the seed) was
     entered; a stage whose previous stage was never reached (a CSQL with no
     attributed firing, a deal lost before negotiation) has no clock and no
-    SLA verdict. hour SLAs compare elapsed hours, business_day SLAs compare
-    business days (macro business_days_between: weekdays after the start day
-    up to the end day included, Monday to Friday, no holidays); met when the
-    elapsed time is at most sla_value. exited_at is when the next stage
-    reached was entered (null for the current or last stage).
+    SLA verdict. hour SLAs compare elapsed hours, business_day SLAs business
+    days (weekdays after the start day up to the end day included, no
+    holidays); met when the elapsed time is at most sla_value. exited_at is
+    when the next stage reached was entered (null for the current or last
+    stage).
 -#}
 {{ config(materialized='table') }}
 

@@ -1,26 +1,13 @@
 {#-
-    One row per evaluation point: every input the two readiness scores and
-    the scorecard need, as known on that day - the daily product, support
-    and relationship features of the day, plus requests and initiatives for
-    unowned products, firmographic growth, departments since purchase,
-    renewal distance and products not owned. Two kinds of points
-    (evaluation_role):
-      - as_of: every active account (ARR > 0) on the as-of date - what the
-        scorecard and the published readiness scores read, with the
-        account's segment, ARR and the ARR against its segment's median;
-      - opportunity_created: every account on each day it had an expansion
-        opportunity created - so the forecast learns its close rates by the
-        readiness tier the account was in when the CSQL was created (SPEC
-        10). Segment, ARR and the segment median are the as-of date's
-        business and are null on these rows.
-    as_of_date is the point's day. Every CTE is keyed by (account_id,
-    as_of_date).
+    Segment, ARR and the segment median are the as-of date's business and
+    are null on opportunity_created rows. as_of_date is the point's day;
+    every CTE is keyed by (account_id, as_of_date).
 
-    Windows (positive outcome 90 days, requests 180, promoter NPS 60) come
-    from seeds.signal_points.window_days. Point in time: every row read is
-    dated on or before the point's day. Tags (feature_request:<product>,
-    unmet_need:<product>, new_initiative:<product>, positive_outcome) are
-    matched whole on int_event_tags, whatever their case.
+    Windows come from seeds.signal_points.window_days. Point in time: every
+    row read is dated on or before the point's day. Tags
+    (feature_request:<product>, unmet_need:<product>,
+    new_initiative:<product>, positive_outcome) are matched whole on
+    int_event_tags, whatever their case.
 -#}
 {{ config(materialized='table') }}
 {%- set activity_days_ago = dbt.datediff(

@@ -1,10 +1,6 @@
 {#-
-    One row per evaluation point of int_readiness_inputs (every active
-    account on the as-of date, and every account on each day it had an
-    expansion opportunity created: evaluation_role) and readiness signal
-    (seeds.signal_points): the signal's value and the points it earns - the
-    seed's points when min_value <= value <= max_value (inclusive; empty max
-    = no upper bound), else 0. A missing value earns nothing.
+    The seed's bounds are inclusive, an empty max_value is no upper bound, and a
+    missing value earns nothing.
 -#}
 with
 

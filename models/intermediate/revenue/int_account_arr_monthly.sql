@@ -1,11 +1,7 @@
 {{ config(materialized='table') }}
 {#-
-    Every account's ARR at every spine month end on which it had some, and
-    its segment on that date: the CRM segment when set, else the band of
-    seeds.segment_arr_bands that day's ARR falls in. The CRM segment is a
-    snapshot of today, with no history, so a CRM-set segment applies to every
-    month; a blank one is re-derived at each month end (an account growing
-    from $90K to $120K is Mid-Market before and Enterprise after).
+    A blank CRM segment is re-derived at each month end: an account growing
+    across a band boundary changes segment there.
 -#}
 with
 

@@ -1,27 +1,16 @@
 {#-
-    The one definition of "the account expanded" (SPEC 8), for every model
-    that asks: one row per account and expansion, dated, up to the as-of
-    date.
-
-    - source 'subscription': a month in which the account, paying at both
-      month ends, gained ARR by a motion that counts as expansion
-      (seeds.expansion_motions.counts_as_expansion: seat/usage, tier
-      upgrade and cross-sell; not price uplift, the renewal escalators) -
-      the motion split of int_account_family_movements_monthly. Its day is
-      the first start in that month of a line that adds something: a new
-      product, or more of one (a line that replaces one of the same product
-      and at least the same quantity ending that day - a renewal, with or
-      without an escalator - is not one); the month end when none is found.
-      expansion_arr_usd is the counted ARR.
-    - source 'won_opportunity': an opportunity won on or before the as-of
-      date whose motion maps (seeds.opportunity_expansion_motions) to a
-      motion that counts; dated on its close day, with its amount.
+    source 'subscription' is the motion split of
+    int_account_family_movements_monthly. Its day is the first start in the
+    month of a line that adds something: a new product, or more of one (a
+    line that replaces one of the same product and at least the same
+    quantity ending that day - a renewal, with or without an escalator - is
+    not one); the month end when none is found. expansion_arr_usd is the
+    counted ARR. source 'won_opportunity' is dated on its close day, with its
+    amount.
 
     Segment: the account's at the month end before the expansion
     (int_account_arr_monthly: the CRM segment, else its ARR band then), as
-    the NRR cohorts fix it. Read by the trigger backtest (precision and base
-    rate), the readiness gate's recall, expansion CAC and the quarterly
-    expansion metrics.
+    the NRR cohorts fix it.
 -#}
 with
 

@@ -1,13 +1,5 @@
 {{ config(materialized='table') }}
-{#-
-    ARR per account, product and spine month end (SPEC 3): the subscription
-    lines active that day (start_date <= month_end_date < end_date, null end
-    = open), converted to USD at the rate of that month end and, for the
-    constant-currency movements of arr_movements, also at the rate of the
-    previous month end. A table, not a view: it is the one account x product x
-    month expansion of the subscription lines that the movements, segments and
-    NRR all read (tens of millions of line-months at 100,000 accounts).
--#}
+
 with
 
 subscription_lines as (

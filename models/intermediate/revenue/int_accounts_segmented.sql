@@ -1,7 +1,5 @@
 {#-
-    Every account with its ARR on the as-of date and its segment: the CRM's
-    segment when present, else the band of seeds.segment_arr_bands its ARR
-    falls in (min_arr_usd <= ARR < max_arr_usd; an empty max is unbounded).
+    A band holds min_arr_usd <= ARR < max_arr_usd; an empty max is unbounded.
 -#}
 with
 

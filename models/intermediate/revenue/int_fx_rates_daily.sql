@@ -1,20 +1,8 @@
 {{ config(materialized='table') }}
 {#-
-    The one fx definition of the project: for every currency and every
-    calendar day from the first date anything is valued on (the month end
-    before the first subscription month, the first rate, the first usage
-    day) to the as-of date, the latest rate dated on or before that day.
-    A business-day or monthly rates file therefore converts every day, and
-    every model that values ARR (month ends, the as-of date, each usage day,
-    whitespace evaluation dates) joins this table on the day.
-
-    Before a currency's first known rate, that first rate is used (flagged
-    is_before_first_rate), so history older than the rates file still
-    converts; a currency with no rate at all has no row. USD is always 1,
-    whether or not the rates file carries USD rows.
-
-    Days come from a portable day spine (macro calendar_days): up to 100,000
-    days (273 years) of history.
+    USD is 1 whether or not the rates file carries USD rows. Days come from a
+    portable day spine (macro calendar_days): up to 100,000 days (273 years)
+    of history.
 -#}
 with
 

@@ -1,11 +1,5 @@
 {#-
-    The monthly date spine of the revenue models: one row per calendar month
-    from the month of the first subscription start up to the month of the
-    as-of date. month_end_date is the month's last day, except in the as-of
-    month, where it is the as-of date itself (the spine is capped: a day after
-    the as-of date is never evaluated, so a line known to end after it never
-    shows as churn). Month offsets 0-999 come from the portable row
-    generator integers_from_zero.
+    Month offsets 0-999 come from the portable row generator integers_from_zero.
 -#}
 with
 

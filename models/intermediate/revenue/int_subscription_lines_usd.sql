@@ -1,10 +1,6 @@
 {#-
-    Subscription lines on the as-of date: whether each is active then
-    (start_date <= D < end_date, end exclusive, null end = open) and its ARR
-    converted to USD at the latest fx rate dated on or before D
-    (int_fx_rates_daily). USD lines convert at exactly 1; a line in a
-    currency with no rate on or before D has a null arr_usd (tested: an
-    active line must convert).
+    A line in a currency with no rate on or before D has a null arr_usd (a
+    test holds that an active line converts).
 -#}
 with
 

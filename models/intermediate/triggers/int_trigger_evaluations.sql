@@ -1,22 +1,9 @@
 {#-
-    One row per account, enabled trigger, threshold and day on which the
-    trigger's condition holds at that threshold, up to the as-of date (an
-    event-driven trigger must not fire on a ticket or a CRM change dated
-    after the night). The one place that applies the registry to the
-    signals of int_trigger_signals:
-
-    - the thresholds of macro trigger_thresholds: the registry's current one
-      over the whole history (is_current_threshold; trigger_firings and the
-      alerts read only these rows) and the backtest's sweep candidates over
-      the days from shortly before the backtest window through its last day;
-    - the direction, signal_direction: `at_least` holds when the signal is
-      at or above the threshold, `at_most` when it is at or below it;
-    - a model that compares thresholds itself (meta compares_thresholds)
-      gives its rows per threshold: they are kept on the same days.
-
-    A day without a signal row is a day the condition does not hold.
-    A table, rebuilt whole each night: a changed threshold in trigger_registry
-    must re-evaluate history for the backtest.
+    Up to the as-of date because an event-driven trigger must not fire on a
+    ticket or a CRM change dated after the night. `at_least` holds when the
+    signal is at or above the threshold, `at_most` when at or below it; the
+    rows of a model that compares thresholds itself are kept on the same
+    days. A day without a signal row is a day the condition does not hold.
 -#}
 {{ config(materialized='table') }}
 

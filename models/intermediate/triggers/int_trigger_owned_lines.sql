@@ -1,10 +1,6 @@
 {#-
-    One row per subscription line: the account, the product and its family and
-    tier, and the dates the line is active (start_date <= day < end_date).
-    What "the account owns the product on day D" means for the cross-sell
-    triggers: a line of that product is active on D, or - for a product of the
-    core family - a line of a core product with a higher or equal tier_rank
-    (a feature unlocked by a core tier comes with every higher tier).
+    A line is active on start_date <= day < end_date; a feature unlocked by a
+    core tier comes with every higher tier.
 -#}
 with
 

@@ -1,12 +1,4 @@
 {#-
-    One row per account, trigger model and day with a signal: the union of
-    the trg_ models (macro union_trigger_models, which finds them in
-    `graph`), with the trigger id. A signal model's rows carry no threshold
-    (int_trigger_evaluations compares the signal with the registry's
-    thresholds); a model that compares thresholds itself (meta
-    compares_thresholds) gives one row per threshold at which its condition
-    holds.
-
     dbt must know a model's refs when it parses the project, before `graph`
     exists, so each trigger model has one `depends_on` line below. The
     singular test assert_every_enabled_trigger_has_a_model_and_vice_versa

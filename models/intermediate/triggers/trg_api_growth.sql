@@ -1,19 +1,17 @@
 {#-
-    api_growth: API calls per day over the trailing month (30 days per
-    window_value month: days D-29..D) against the month before it
-    (D-59..D-30) grew by the threshold (0.40 = +40%). Trailing windows, not
+    The condition (figures in trigger_registry): API calls per day over the
+    trailing window_value months (30 days each, ending on the day) against
+    the same span before it grew by the threshold. Trailing windows, not
     "the same day a month earlier", so a month is always 30 days; averages
     per day the account was on record (int_product_usage_account_daily's
     calendar days: a day without a usage row is a day of zero calls, so an
     account going quiet reads as a drop, never as growth).
 
     Tiny bases are guarded: the account must be on record on or before the
-    first day of the earlier month (a new account's first, partial month is
-    not a base), each month needs reported usage on more than half of its
-    days (a month mostly dark is no base for a growth rate), and the earlier
-    month must average at least one API call a day.
-    One row per account and day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    first day of the earlier span (a new account's first, partial month is
+    not a base), each span needs reported usage on more than half of its
+    days (a span mostly dark is no base for a growth rate), and the earlier
+    span must average at least one API call a day.
 -#}
 {%- set window_days = 30 * trigger_setting('api_growth', 'window_value', 1) %}
 

@@ -1,10 +1,8 @@
 {#-
-    champion_promoted: a champion's contact gets a new row (SCD2: a title
-    change) whose title contains one of the registry's match_terms
-    (VP-or-above keywords) while the previous row's title did not. Evaluated
-    on the new row's valid_from. The signal is the number of such promotions
-    that day. One row per account and day with a promotion (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    A promotion is a champion's new contact row (SCD2: a title change) whose
+    title contains one of the registry's match_terms while the previous
+    row's title did not, evaluated on the new row's valid_from; the signal
+    is the number of promotions that day.
 -#}
 {%- set term_pattern = dbt.concat(["'%'", "match_terms.term", "'%'"]) %}
 

@@ -1,9 +1,7 @@
 {#-
-    compliance_ask: tickets created on the day carrying one of the
-    registry's match_terms as a tag (saml, scim, audit_log, dedicated_env;
-    matched whole on int_event_tags, whatever the case) reach the threshold. The signal is the number of such tickets that day.
-    One row per account and day with such tickets (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Tickets created on the day carrying one of the registry's match_terms as
+    a tag (matched whole on int_event_tags, whatever the case); the signal is
+    the number of such tickets that day.
 -#}
 with
 

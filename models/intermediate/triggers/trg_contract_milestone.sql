@@ -1,15 +1,11 @@
 {#-
-    contract_milestone: the earliest end_date of the account's active lines is
-    at most threshold_value days away (renewal 60 days out) - and more than
-    threshold_value - window_value days away (window_value 30: the milestone
-    stays open for 30 days, so it never fires on the eve of a renewal, too
-    late for a strategic review) - and the day's health score is at least
-    secondary_threshold_value (75). Here the signal must be AT MOST the
-    threshold (registry signal_direction = at_most).
-    One row per account, threshold
-    (trigger_thresholds) and scored day where the condition holds.
-    It compares thresholds itself (meta compares_thresholds): its
-    condition is not one comparison of the signal with the threshold.
+    The condition (figures in trigger_registry): the earliest end_date of
+    the account's active lines is at most threshold_value days away and more
+    than threshold_value - window_value days away (the milestone stays open
+    for window_value days, so it never fires on the eve of a renewal, too
+    late for a strategic review), and the day's health score is at least
+    secondary_threshold_value. The signal must be AT MOST the threshold
+    (registry signal_direction = at_most).
 -#}
 {{ config(meta={'compares_thresholds': true}) }}
 

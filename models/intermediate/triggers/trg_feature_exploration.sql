@@ -1,11 +1,9 @@
 {#-
-    feature_exploration: distinct gated features the account does not own
-    (neither the unlocking product nor, for a core tier, a higher core tier)
-    used in the last window_value days reach the threshold.
-    Gated use by non-owners is rare, so each such use is joined to the usage
-    days it counts for (at most window_value of them) - no window over the
-    full feature history. One row per account and usage day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Distinct gated features the account does not own (neither the unlocking
+    product nor, for a core tier, a higher core tier) used in the last
+    window_value days. Gated use by non-owners is rare, so each such use is
+    joined to the usage days it counts for (at most window_value of them) -
+    no window over the full feature history.
 -#}
 {%- set window_days = trigger_setting('feature_exploration', 'window_value', 14) %}
 

@@ -1,13 +1,10 @@
 {#-
-    gated_module_request: requests for one product the account does not own -
-    ticket tags `<term>:<product_id>` and CRM activity tags
-    `<term>:<product_id>` for the match_terms of the registry row
-    (feature_request, unmet_need; matched whole on int_event_tags, whatever
-    the case) - in the last window_value days reach the
-    threshold. Requests are joined to the usage days they count for (at most
-    window_value each). The signal is the most requests for one product.
-    One row per account and usage day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Requests for one product the account does not own - ticket and CRM
+    activity tags `<term>:<product_id>` for the registry row's match_terms
+    (matched whole on int_event_tags, whatever the case) - in the last
+    window_value days. Requests are joined to the usage days they count for
+    (at most window_value each). The signal is the most requests for one
+    product.
 -#}
 {%- set window_days = trigger_setting('gated_module_request', 'window_value', 180) %}
 

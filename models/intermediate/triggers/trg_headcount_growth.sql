@@ -1,17 +1,14 @@
 {#-
-    headcount_growth: the latest firmographic snapshot on or before the day
-    shows employee_count up by the threshold (0.20 = +20%) on the latest
-    snapshot at least window_value months older than it, and the growth
-    *crossed* the threshold (the account's previous snapshot was below it)
-    within the last cooldown_days days. The condition becomes true on the
-    crossing (SPEC section 7: a firing is the day the condition becomes
-    true): an account that has grown 20% a year for as long as the data
-    goes back never fires, and a missing usage row cannot start a second
-    run. The first snapshot with a 12-month comparison is no crossing.
-    One row per account, threshold
-    (trigger_thresholds) and usage day where the condition holds.
-    It compares thresholds itself (meta compares_thresholds): its
-    condition is not one comparison of the signal with the threshold.
+    The condition (figures in trigger_registry): the latest firmographic
+    snapshot on or before the day shows employee_count up by the threshold
+    on the latest snapshot at least window_value months older than it, and
+    the growth *crossed* the threshold (the account's previous snapshot was
+    below it) within the last cooldown_days days. The condition becomes true
+    on the crossing (SPEC section 7: a firing is the day the condition
+    becomes true): an account that has grown past the threshold for as long
+    as the data goes back never fires, and a missing usage row cannot start
+    a second run. The first snapshot with a window_value-month comparison is
+    no crossing.
 -#}
 {{ config(meta={'compares_thresholds': true}) }}
 

@@ -1,9 +1,6 @@
 {#-
-    integration_depth: integrations connected today minus the fewest
-    connected on any usage day of the last window_value days reaches the
-    threshold (3+ new integrations in 30 days).
-    One row per account and usage day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Integrations connected today minus the fewest connected on any usage day
+    of the last window_value days.
 -#}
 {%- set window_days = trigger_setting('integration_depth', 'window_value', 30) %}
 

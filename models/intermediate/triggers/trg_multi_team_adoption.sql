@@ -1,8 +1,5 @@
 {#-
-    multi_team_adoption: distinct email domains among the users created on or
-    before the day reach the threshold (2 = users from a second domain).
-    One row per account and usage day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Distinct email domains among the users created on or before the day.
 -#}
 with
 

@@ -1,10 +1,7 @@
 {#-
-    new_department_adoption: users created in the last window_value days
-    whose department had no user before the window (its first user was
-    created inside the window), at an account that already had users before
-    the window, reach the threshold.
-    One row per account and usage day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Users created in the last window_value days whose department had no
+    user before the window (its first user was created inside the window),
+    at an account that already had users before the window.
 -#}
 {%- set window_days = trigger_setting('new_department_adoption', 'window_value', 30) %}
 

@@ -1,15 +1,12 @@
 {#-
-    new_use_case: the account starts using a workflow outside the ones it
-    already had - a use case (features.use_case) whose first feature event on
-    the account falls in the trailing window (window_value days: D-29..D),
-    on an account that had been using features for at least
-    secondary_threshold_value days (90) before that first event, so a new
-    account's onboarding is not a "new use case". The signal is the number
-    of such use cases in the window, on each calendar day of
-    int_product_usage_account_daily from the first use for window_value days
-    (int_trigger_evaluations compares it with the registry threshold).
-    Feature rows without a use case are left out. One row per account and day
-    with a signal.
+    The account starts using a workflow outside the ones it already had: a
+    use case (features.use_case) whose first feature event on the account
+    falls in the trailing window_value days, on an account that had been
+    using features for at least secondary_threshold_value days before that
+    first event, so a new account's onboarding is not a "new use case". The
+    signal is the number of such use cases in the window, on each calendar
+    day of int_product_usage_account_daily from the first use for
+    window_value days. Feature rows without a use case are left out.
 -#}
 {%- set window_days = trigger_setting('new_use_case', 'window_value', 30) %}
 

@@ -1,12 +1,12 @@
 {#-
-    power_user_emergence: a user created in the last window_value days whose
-    feature events since creation reach the threshold multiple of the
-    account's average 30-day engagement: the account's feature events in the
-    last window_value days divided by the users who had feature events in
-    them (engaged users; int_trigger_feature_engagement_daily, built
-    incrementally). Averaging over engaged users, not
-    weekly active users, keeps a large account whose tracked feature events
-    are sparse from reading any new user's few events as a multiple.
+    A user created in the last window_value days whose feature events since
+    creation reach the threshold multiple of the account's average
+    engagement: the account's feature events in the last window_value days
+    divided by the users who had feature events in them (engaged users;
+    int_trigger_feature_engagement_daily, built incrementally). Averaging
+    over engaged users, not weekly active users, keeps a large account whose
+    tracked feature events are sparse from reading any new user's few events
+    as a multiple.
 
     "New" is relative to an established team: only users created at least
     window_value days after the account's first user count. In an account's
@@ -15,8 +15,6 @@
 
     Evaluated on the new user's active days; the signal is the highest
     multiple among the account's new users that day.
-    One row per account and day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
 -#}
 {%- set window_days = trigger_setting('power_user_emergence', 'window_value', 30) %}
 

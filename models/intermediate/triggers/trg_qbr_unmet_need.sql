@@ -1,10 +1,8 @@
 {#-
-    qbr_unmet_need: QBR activities on the day tagged `<term>:<product_id>`
-    (match_terms: unmet_need; matched whole on int_event_tags, whatever the
-    case) for a product the account does not own that
-    day reach the threshold. The signal is the number of such tags that day.
-    One row per account and day with such a QBR (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    QBR activities on the day tagged `<term>:<product_id>` for the registry
+    row's match_terms (matched whole on int_event_tags, whatever the case),
+    for a product the account does not own that day; the signal is the
+    number of such tags that day.
 -#}
 
 with

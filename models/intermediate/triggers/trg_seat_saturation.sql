@@ -1,10 +1,8 @@
 {#-
-    seat_saturation: weekly active users at or above the threshold share of
-    paid seats on every one of the last window_value days (a usage row on
-    each of them). The signal is the lowest ratio over those days.
-    One row per account and usage day whose whole window is seated (the
-    signal; int_trigger_evaluations compares it with the registry's
-    thresholds); a day with a shorter record has no signal.
+    Weekly active users at or above the threshold share of paid seats on
+    every one of the last window_value days (a usage row on each of them);
+    the signal is the lowest ratio over those days. A day with a shorter
+    record has no signal.
 -#}
 {%- set window_days = trigger_setting('seat_saturation', 'window_value', 14) %}
 

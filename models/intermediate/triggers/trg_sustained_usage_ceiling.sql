@@ -1,15 +1,13 @@
 {#-
-    sustained_usage_ceiling: events reached the threshold share of the
-    monthly events limit in each of window_value (2) consecutive calendar
-    months - the complete months before the day's month, each month's
-    events (int_product_usage_account_daily: a day without a usage row adds
-    nothing) against the events limit on the day, so an upgrade that raises
-    the limit ends the condition. The signal is the lowest of those months'
-    ratios. The condition holds from the first day of the month after the
-    second such month, every day of that month, and on into the next while
-    the months keep qualifying - it does not restart each month.
-    One row per account and day (the signal;
-    int_trigger_evaluations compares it with the registry's thresholds).
+    Events reached the threshold share of the monthly events limit in each
+    of window_value consecutive calendar months - the complete months before
+    the day's month, each month's events (int_product_usage_account_daily: a
+    day without a usage row adds nothing) against the events limit on the
+    day, so an upgrade that raises the limit ends the condition. The signal
+    is the lowest of those months' ratios. The condition holds from the
+    first day of the month after the last such month, every day of that
+    month, and on into the next while the months keep qualifying - it does
+    not restart each month.
 -#}
 {%- set window_months = trigger_setting('sustained_usage_ceiling', 'window_value', 2) %}
 

@@ -1,25 +1,21 @@
 {#-
-    usage_ceiling: usage of a plan limit (events in the last 30 days vs the
-    monthly events limit, integrations, environments, storage) has reached
-    the threshold share of that limit, and it was below the threshold on a
-    day within the last cooldown_days days - the account *reached* the
-    ceiling recently (SPEC section 7: a firing is the day the condition
-    becomes true). An account that sits at a limit permanently never fires,
-    and a missing usage row (a rejected file row) cannot start a second run.
+    Usage of a plan limit (events in the last 30 days vs the monthly events
+    limit, integrations, environments, storage) has reached the threshold
+    share of that limit, and it was below the threshold on a day within the
+    last cooldown_days days - the account *reached* the ceiling recently
+    (SPEC section 7: a firing is the day the condition becomes true). An
+    account that sits at a limit permanently never fires, and a missing
+    usage row (a rejected file row) cannot start a second run.
 
     Limits too small to be a usage signal are skipped by the project's one
     rule (macro plan_limit_counts, which the readiness scores and the
     motion rules apply too): a limit counts only when at least one whole
-    unit lies between the threshold and the limit (at 0.80 a limit of 5 or
-    more; Platform Starter's one environment never does). The signal is the
-    highest ratio among the limits that qualify. The recent lows are taken
-    over every day of the account's record (a day without a usage row keeps
-    the last reported holdings, int_product_usage_account_daily), once,
-    whatever the threshold; qualifying and reaching are decided per
-    threshold. One row per account, threshold (trigger_thresholds) and
-    day where the condition holds.
-    It compares thresholds itself (meta compares_thresholds): its
-    condition is not one comparison of the signal with the threshold.
+    unit lies between the threshold and the limit (Platform Starter's one
+    environment never does). The signal is the highest ratio among the
+    limits that qualify. The recent lows are taken over every day of the
+    account's record (a day without a usage row keeps the last reported
+    holdings, int_product_usage_account_daily), once, whatever the
+    threshold; qualifying and reaching are decided per threshold.
 -#}
 {{ config(meta={'compares_thresholds': true}) }}
 

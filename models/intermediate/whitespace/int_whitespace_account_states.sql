@@ -15,7 +15,7 @@
       - budget timing: 1 when the next fiscal year start (from the CRM's
         fiscal_year_start_month; the date itself counts) or the next renewal
         (the earliest end_date of a line active that day) falls on or before
-        budget_window_end_date (90 days ahead), else 0;
+        budget_window_end_date, else 0;
       - champion availability: 1 when a contact valid that day
         (valid_from <= D < valid_to) is a champion or an executive sponsor.
 

@@ -1,6 +1,4 @@
 {#-
-    One row per active account on the as-of date: the account brief a CSM
-    reads in 30 seconds before a call (SPEC 7).
       - temperature: the best-ranked seeds.account_temperature_rules row the
         account meets (signal points from the scorecard at least
         min_signal_points, the readiness gate passed when required, no

@@ -1,8 +1,3 @@
-{#-
-    One row per active account and one of its last three support tickets
-    created on or before the as-of date (the account brief, SPEC 7): newest
-    first, with priority, tags, whether it is still open and its CSAT.
--#}
 with
 
 facts as (

@@ -1,12 +1,7 @@
 {#-
-    One row per active account whose most used paid capacity (seats or a plan
-    limit: int_readiness_inputs' usage_capacity_ratio and
-    capacity_binding_dimension) is at or above
-    conversation_settings.limit_heads_up_ratio (70%) and still below the
-    usage_ceiling trigger's threshold (the registry's, 80%): a proactive
-    "you are at 70% of a limit" heads-up, so the customer hears it from us
-    before an overage. The account's outreach holds do not stop a heads-up:
-    it is service, not an expansion ask.
+    The capacity is int_readiness_inputs' usage_capacity_ratio and
+    capacity_binding_dimension (seats or a plan limit). The account's outreach
+    holds do not stop a heads-up: it is service, not an expansion ask.
 -#}
 with
 

@@ -1,12 +1,8 @@
 {#-
-    One row per breakdown and group - 'segment' (each segment and 'All') and
-    'owner' (each CSM): the trigger-to-outreach SLA (SPEC 10) over
-    trigger_outreach_sla. first_outreach_share = measured firings with a first
-    outreach within the SLA / measured firings (target 100%); close_share =
-    measured outreaches closed within the close SLA / measured outreaches
-    (target 50%); each rated against seeds.playbook_benchmarks
-    (first_outreach_share, outreach_to_close_share): the best bar it clears,
-    'below_target' when it clears none, 'no_data' when nothing was measured.
+    first_outreach_share = measured firings with a first outreach within the
+    SLA / measured firings; close_share = measured outreaches closed within
+    the close SLA / measured outreaches. A rating is the best bar cleared,
+    'below_target' when none, 'no_data' when nothing was measured.
 -#}
 with
 

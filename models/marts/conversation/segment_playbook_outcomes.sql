@@ -1,7 +1,7 @@
 {#-
     One row per segment of seeds.segment_playbooks and playbook outcome
     (SPEC 10) - did the playbook work? Over the last
-    conversation_settings.playbook_window_days (90) to the as-of date:
+    conversation_settings.playbook_window_days to the as-of date:
       - self_serve_upgrade_rate: the segment's active accounts with an
         expansion in billing (int_account_expansions, source subscription)
         and no expansion opportunity won in the window / its active accounts;

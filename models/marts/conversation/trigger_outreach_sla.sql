@@ -1,14 +1,9 @@
 {#-
-    One row per trigger firing that was due an alert (trigger_firings on an
-    account that passed its readiness gate and was not under a risk
-    suppression that day, readiness_gate_daily) within the last
-    conversation_settings.sla_lookback_days before the as-of date: did a first
-    outreach follow within first_outreach_within_days (SPEC 10, 7 days), and
-    did that outreach close within close_within_days (60 days)?
-
-    First outreach = the first CRM activity of any type, or CSQL (an
-    opportunity created), on the account on or after the firing day. Closed =
-    an opportunity of the account created on or after the firing day and won
+    A firing is due an alert when its account passed its readiness gate and
+    was under no risk suppression that day (readiness_gate_daily). First
+    outreach = the first CRM activity of any type, or CSQL (an opportunity
+    created), on the account on or after the firing day. Closed = an
+    opportunity of the account created on or after the firing day and won
     within close_within_days of the first outreach. A firing counts towards
     the first-outreach share once its SLA has run out (fired at least
     first_outreach_within_days before the as-of date), and towards the close

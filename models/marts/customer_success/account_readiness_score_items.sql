@@ -1,9 +1,3 @@
-{#-
-    One row per active account, readiness score and item on the as-of date:
-    the itemised contributions of both readiness scores in one shape for the
-    account page - signal points (one row per signal) and weighted readiness
-    (one row per item), each with its value and the points it earned.
--#}
 with
 
 signal_items as (

@@ -1,9 +1,7 @@
 {#-
-    One row per active account on the as-of date: both readiness scores with
-    their itemised contributions - signal points (0-64) and their tier
-    (seeds.signal_point_tiers), weighted readiness (0-100) and its band
-    (seeds.weighted_readiness_bands) - each with a readable breakdown
-    ("usage_near_capacity 12; positive_outcome 10").
+    The tier comes from seeds.signal_point_tiers and the band from
+    seeds.weighted_readiness_bands; each score has a readable breakdown
+    ("<item> <points>; <item> <points>").
 -#}
 with
 

@@ -1,10 +1,6 @@
 {#-
-    One row per queued (not capped) priority account and calendar phase: the
-    90-day outreach plan of SPEC 10 laid out in dates from the plan start
-    (outreach_queue.plan_start_date, the as-of date for a queued account).
-    Day 1 is the plan start, so a phase covering days start_day..end_day of
-    seeds.outreach_calendar_phases runs from plan_start + start_day - 1 to
-    plan_start + end_day - 1 (day 90 = plan start + 89).
+    The plan start is outreach_queue.plan_start_date (the as-of date for a
+    queued account).
 -#}
 with
 

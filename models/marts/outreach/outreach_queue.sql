@@ -10,7 +10,7 @@
     risk suppression), or on hold for outreach fatigue alone (they enter
     capped, so the list says when they can be asked again).
 
-    Cap (alert_policy.max_outreaches_per_quarter, default 2): the expansion
+    Cap (alert_policy.max_outreaches_per_quarter): the expansion
     outreaches already made this calendar quarter (int_outreach_events:
     tagged CRM activities and CSQLs created, one per day) plus the open plans
     carried in from an earlier quarter (an expansion opportunity still open

@@ -1,12 +1,12 @@
 {#-
     One row per expansion (int_expansions_identified) at least
-    alert_policy.post_expansion_check_days (90) old on the as-of date whose
+    alert_policy.post_expansion_check_days old on the as-of date whose
     motion and product family have a check (seeds.post_expansion_check_rules):
-    did it stick, checked on check_date = expansion_date + 90 days (SPEC 10).
+    did it stick, checked on check_date = expansion_date + post_expansion_check_days (SPEC 10).
 
     check_type
       - seats: the peak of weekly active users over the peak_usage_window_days
-        (30) up to the check date - people against seats bought, like with
+        up to the check date - people against seats bought, like with
         like - against the paid seats before the expansion (the last day
         before expansion_date) and after it (the first day on or after it);
       - capacity: the same with the pack's dimension - the peak of events in

@@ -1,23 +1,10 @@
 {#-
-    One row per breakdown and CSQL pipeline stage (seeds.csql_stage_slas,
-    trigger_fired to closed), over the expansion opportunities created in the
-    funnel_window_days (seeds.pipeline_settings, 365) ending on the as-of
-    date. Breakdowns (dimension / dimension_value): all / All, segment,
-    owner (the account's CSM) and motion; every stage has a row in every
-    breakdown, with zeros when no opportunity reached it.
-
-    Stage columns: opportunities that reached the stage, the conversion from
-    the previous stage (of those that reached the previous stage, the share
-    that reached this one; null for trigger_fired and csql_created, whose
-    previous stage is a firing that only counts here when it became a CSQL),
-    the share of CSQLs, the median time from the previous stage and the SLA
-    compliance (stages with an SLA whose previous stage was reached).
-
-    Cohort columns (the same on every stage row of a breakdown): CSQLs
-    created, closed won / lost, still open, the CSQL-to-close rate =
-    won / (won + lost) and the median trigger-to-proposal business days,
-    each rated against seeds.company_benchmarks (the best bar it clears,
-    'not_met' when none, 'no_data' without a value).
+    Every stage has a row in every breakdown, with zeros when no opportunity
+    reached it. The conversion from the previous stage is null for
+    trigger_fired and csql_created, whose previous stage is a firing that
+    only counts here when it became a CSQL; SLA compliance counts the stages
+    with an SLA whose previous stage was reached. A status is the best bar
+    cleared, 'not_met' when none, 'no_data' without a value.
 -#}
 {%- set trigger_to_proposal_days = business_days_between(
     'in_window.attributed_fired_on', 'in_window.proposal_at'

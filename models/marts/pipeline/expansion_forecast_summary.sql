@@ -1,7 +1,4 @@
 {#-
-    One row per segment ('All' included) and expected close quarter of
-    expansion_forecast: the forecast rows, estimated ACV and expected
-    expansion ARR, split by source (open opportunities, ready accounts).
     The 'All' rows are the sums of the segment rows.
 -#}
 with

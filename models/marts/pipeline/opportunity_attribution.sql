@@ -1,10 +1,3 @@
-{#-
-    One row per expansion opportunity (CSQL) created on or before the as-of
-    date: the trigger it is attributed to, the firing day and the rule used
-    (int_opportunities_attributed: the CRM's source_trigger_id wins, else
-    the latest firing on the account within attribution_window_days before
-    the CSQL), and how fast the firing turned into a CSQL and a proposal.
--#}
 with
 
 opportunities as (

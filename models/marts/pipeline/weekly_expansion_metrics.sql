@@ -1,6 +1,6 @@
 {#-
     One row per ISO week (Monday start) and weekly expansion metric, for the
-    weekly_metrics_weeks (seeds.pipeline_settings, 52) weeks ending with the
+    weekly_metrics_weeks (seeds.pipeline_settings) weeks ending with the
     week of the as-of date (partial: its figures run to the as-of date):
     the value, the previous week's value and the week-over-week change,
     absolute and relative to the previous value. Metric names, units and

@@ -3,7 +3,7 @@
     calibrated on the as-of date (SPEC 8), read by the Great Expectations
     calibration suite (data_quality/calibration_suite.py).
 
-    - Pass rate: of the active accounts (dim_accounts.is_active, segment on the
+    - Pass rate: of the active accounts (account_profiles.is_active, segment on the
       as-of date), the share whose gate passed that day (readiness_gate_daily;
       an active account without a gate row that day did not pass), and the
       criterion that failed for the most of them.
@@ -19,7 +19,7 @@
       segment, the criterion that stopped the most of those expanders, its
       setting in readiness_gate_criteria, and the value at which recall would
       have reached the bound (calibration_bounds.readiness_gate_recall
-      warn_min, 80%). Each sampled expander that failed only that criterion
+      warn_min). Each sampled expander that failed only that criterion
       would pass at the threshold its own value the day before clears
       (rounded to the criterion's step: a whole number, 0.01 for the seat
       ratio); the suggestion is the least relaxation that lets enough of them
@@ -46,7 +46,7 @@ with
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('account_profiles') }}
 
 ),
 
@@ -434,7 +434,7 @@ recall_suggestions_valued as (
 
 ),
 
-final as (
+gate_rates as (
 
     select
         as_of.as_of_date,
@@ -498,6 +498,20 @@ final as (
             and recall_most_failed.failure_rank = 1
     left join recall_suggestions_valued
         on scopes.segment = recall_suggestions_valued.scope
+
+),
+
+final as (
+
+    select
+        gate_rates.*,
+        {{ band_positions('gate_rates.gate_pass_rate', 'pass_rate_bounds', 'gate_pass_rate') }},
+        {{ band_positions('gate_rates.gate_recall', 'recall_bounds', 'gate_recall') }}
+    from gate_rates
+    left join bounds as pass_rate_bounds
+        on pass_rate_bounds.metric = 'readiness_gate_pass_rate'
+    left join bounds as recall_bounds
+        on recall_bounds.metric = 'readiness_gate_recall'
 
 )
 

@@ -1,11 +1,7 @@
 {#-
-    The monthly ARR bridge per segment and for 'All': each spine month's
-    starting ARR, the movements of arr_movements summed, and the ending ARR,
-    with ending = starting + new + reactivation + expansion - contraction
-    - churned + fx_impact on every row. An account counts in the segment it
-    had at the start of the month (at the month end for a new or reactivated
-    account), so a segment's ending ARR can differ from its next starting ARR
-    when accounts cross a band; for 'All' the months chain exactly.
+    A new or reactivated account counts in its segment at the month end, so a
+    segment's ending ARR can differ from its next starting ARR when accounts
+    cross a band; for 'All' the months chain exactly.
 -#}
 with
 

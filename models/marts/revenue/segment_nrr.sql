@@ -1,20 +1,9 @@
 {#-
-    Trailing-12-month cohort NRR and GRR per segment and for 'All', at every
-    spine month end that has a window start twelve month ends earlier. The
-    cohort and its segment are fixed at the window start
+    The cohort and its segment are fixed at the window start
     (int_nrr_cohort_accounts): an account that grows from Mid-Market into
-    Enterprise during the window stays in Mid-Market, and new logos are out.
-
-        nrr = (starting + expansion - contraction - churned) / starting
-        grr = (starting - contraction - churned) / starting = retained / starting
-
-    target_nrr comes from seeds.segment_nrr_targets; for 'All' it is the
-    segments' targets weighted by the cohort's starting ARR (the NRR the
-    company reaches when every segment exactly meets its target). A
-    segment's NRR is also placed against its typical band (the same seed:
-    below_typical_band, within_typical_band, above_typical_band), and every row's
-    NRR and GRR are rated against seeds.company_benchmarks (the best bar
-    cleared - world_class, strong - else below_benchmarks).
+    Enterprise during the window stays in Mid-Market. The 'All' target is the
+    NRR the company reaches when every segment exactly meets its target. A
+    rating is the best bar cleared, else below_benchmarks.
 -#}
 with
 

@@ -90,61 +90,74 @@ suggestions as (
 
 ),
 
+current_banded as (
+
+    select
+        current_threshold.*,
+        {{ band_positions('current_threshold.firing_rate', 'firing_rate_bounds', 'firing_rate') }},
+        {{ band_positions('current_threshold.precision', 'precision_bounds', 'precision') }}
+    from current_threshold
+    cross join firing_rate_bounds
+    cross join precision_bounds
+
+),
+
 final as (
 
     select
-        current_threshold.trigger_id,
-        current_threshold.segment,
-        current_threshold.window_start,
-        current_threshold.window_end,
-        current_threshold.outcome_horizon_days,
-        current_threshold.eligible_accounts,
-        current_threshold.firing_accounts,
-        current_threshold.firings,
-        current_threshold.expanded_firings,
-        current_threshold.firing_rate,
-        current_threshold.precision,
-        current_threshold.base_expansion_rate,
-        current_threshold.lift,
+        current_banded.trigger_id,
+        current_banded.segment,
+        current_banded.window_start,
+        current_banded.window_end,
+        current_banded.outcome_horizon_days,
+        current_banded.eligible_accounts,
+        current_banded.firing_accounts,
+        current_banded.firings,
+        current_banded.expanded_firings,
+        current_banded.firing_rate,
+        current_banded.precision,
+        current_banded.base_expansion_rate,
+        current_banded.lift,
         cast(
             case
-                when current_threshold.eligible_accounts = 0 then 'no_data'
-                when current_threshold.firing_rate < firing_rate_bounds.error_min
-                    then 'too_restrictive'
-                when current_threshold.firing_rate > firing_rate_bounds.error_max
-                    then 'too_permissive'
-                when current_threshold.firing_rate < firing_rate_bounds.warn_min then 'warn_low'
-                when current_threshold.firing_rate > firing_rate_bounds.warn_max then 'warn_high'
+                when current_banded.eligible_accounts = 0 then 'no_data'
+                when current_banded.firing_rate_error_band = 'below' then 'too_restrictive'
+                when current_banded.firing_rate_error_band = 'above' then 'too_permissive'
+                when current_banded.firing_rate_warn_band = 'below' then 'warn_low'
+                when current_banded.firing_rate_warn_band = 'above' then 'warn_high'
                 else 'ok'
             end as {{ dbt.type_string() }}
         ) as calibration_status,
         cast(
             case
-                when current_threshold.precision is null then 'no_firings'
-                when current_threshold.precision < precision_bounds.error_min then 'below_minimum'
-                when current_threshold.precision >= precision_bounds.excellent_min then 'excellent'
-                when current_threshold.precision >= precision_bounds.good_min then 'good'
+                when current_banded.precision is null then 'no_firings'
+                when current_banded.precision_error_band = 'below' then 'below_minimum'
+                when current_banded.precision >= precision_bounds.excellent_min then 'excellent'
+                when current_banded.precision >= precision_bounds.good_min then 'good'
                 else 'ok'
             end as {{ dbt.type_string() }}
         ) as precision_status,
-        current_threshold.threshold_value,
+        current_banded.firing_rate_warn_band,
+        current_banded.firing_rate_error_band,
+        current_banded.precision_warn_band,
+        current_banded.precision_error_band,
+        current_banded.threshold_value,
         suggestions.suggested_threshold_value,
         suggestions.suggested_firing_rate,
         cast(
             case
                 when suggestions.suggested_threshold_value is null then 'no_data'
-                when suggestions.suggested_threshold_value = current_threshold.threshold_value
+                when suggestions.suggested_threshold_value = current_banded.threshold_value
                     then 'current_threshold_is_nearest_the_target'
                 else 'threshold_sweep'
             end as {{ dbt.type_string() }}
         ) as suggestion_basis
-    from current_threshold
-    cross join firing_rate_bounds
+    from current_banded
     cross join precision_bounds
     left join suggestions
         on
-            current_threshold.trigger_id = suggestions.trigger_id
-            and current_threshold.segment = suggestions.segment
+            current_banded.trigger_id = suggestions.trigger_id
+            and current_banded.segment = suggestions.segment
 
 )
 

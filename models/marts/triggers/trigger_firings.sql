@@ -1,14 +1,7 @@
 {#-
-    One row per trigger firing at the registry's current threshold: the
-    first day of a run of consecutive days on which the condition held (a
-    rising edge) outside the cooldown of the previous firing. Rising edges
-    and the greedy cooldown are computed in int_trigger_threshold_firings,
-    once for every evaluated threshold; the sweep candidates stay there.
-
-    Each firing is marked with its trigger's calibration on the as-of night
-    (calibration_trigger_firing_rates' blocking 'All' row): a quarantined
-    trigger's firings stay visible here, is_quarantined with the reason,
-    while its alerts are held.
+    Rising edges and the cooldown are int_trigger_threshold_firings' (the sweep
+    candidates stay there); the calibration is the blocking 'All' row of
+    calibration_trigger_firing_rates.
 -#}
 with
 

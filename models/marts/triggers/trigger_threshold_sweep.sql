@@ -15,8 +15,8 @@
     - firing_accounts / firings: eligible accounts with >= 1 firing in the
       window at the threshold (int_trigger_threshold_firings: rising edges
       and cooldown, as trigger_firings), and the firings. firing_rate =
-      firing_accounts / eligible_accounts (per window; the default 90-day
-      window is a quarter).
+      firing_accounts / eligible_accounts (per window of
+      backtest_settings.window_days).
     - precision: share of the firings followed by an expansion within the
       horizon - an int_account_expansions row dated in (fired_on, fired_on +
       horizon]: a motion that counts as expansion (not a renewal price

@@ -1,11 +1,7 @@
 {#-
-    One row per segment plus one with segment 'All', on the as-of date: how
-    many active accounts are above the health threshold
-    (whitespace_settings.health_score_above) and how many of those show at
-    least one cross-sell opportunity - a whitespace_scores row scoring at or
-    above whitespace_settings.opportunity_min_score. coverage = the ratio
-    (null without healthy accounts). The calibration check reads it against
-    calibration_bounds.whitespace_coverage (SPEC 8: at least 30%).
+    The health threshold is whitespace_settings.health_score_above; coverage is
+    null without healthy accounts. The band verdicts are macro band_position's,
+    as for every calibration metric.
 -#}
 {%- set double_type = 'double precision' if target.type == 'postgres' else 'double' %}
 
@@ -32,6 +28,12 @@ evaluation_dates as (
 segment_arr_bands as (
 
     select * from {{ ref('segment_arr_bands') }}
+
+),
+
+bounds as (
+
+    select * from {{ ref('calibration_bounds') }}
 
 ),
 
@@ -108,7 +110,7 @@ healthy_per_segment as (
 
 ),
 
-final as (
+coverage_rates as (
 
     select
         as_of.as_of_date,
@@ -125,6 +127,17 @@ final as (
 
     from healthy_per_segment
     cross join as_of
+
+),
+
+final as (
+
+    select
+        coverage_rates.*,
+        {{ band_positions('coverage_rates.coverage', 'coverage_bounds', 'coverage') }}
+    from coverage_rates
+    left join bounds as coverage_bounds
+        on coverage_bounds.metric = 'whitespace_coverage'
 
 )
 

@@ -1,11 +1,7 @@
 {#-
-    One row per account per product family it does not own, on the as-of
-    date, for active accounts above the health threshold: the cross-sell
-    whitespace score (SPEC 9, 12) with its five factors, their 0-1 scores and
-    their contributions in points, the bridge narrative and the peer
-    propensity. The logic lives in int_whitespace_pairs_scored (evaluated on
-    the as-of date and, for whitespace_validation, on an earlier date); this
-    mart keeps the as-of date and ranks each account's families.
+    The logic lives in int_whitespace_pairs_scored (evaluated on the as-of
+    date and, for whitespace_validation, on an earlier date); this mart keeps
+    the as-of date and ranks each account's families.
 -#}
 with
 

@@ -1,14 +1,6 @@
 {#-
-    One row per whitespace score band (seeds.whitespace_score_bands): does a
-    higher score mean the account is more likely to buy the family? The
-    accounts are scored point in time on the validation date (the as-of date
-    minus whitespace_settings.validation_horizon_days; the same SQL as
-    whitespace_scores, int_whitespace_pairs_scored, reading only rows dated
-    on or before that date), and each pair (account, family not owned then)
-    counts as adopted when a subscription line of that family started after
-    the validation date and on or before the as-of date. adoption_rate =
-    adopted_pairs / pairs in the band; lift = adoption_rate / the rate over
-    all pairs. A band without pairs has a null rate.
+    adoption_rate = adopted_pairs / pairs in the band; lift = adoption_rate /
+    the rate over all pairs. A band without pairs has a null rate.
 -#}
 with
 

@@ -1,5 +1,5 @@
 -- The spine ends on the as-of date: every account's ending ARR there equals
--- dim_accounts.current_arr_usd (to the cent), so an account with ARR today
+-- account_profiles.current_arr_usd (to the cent), so an account with ARR today
 -- is never shown as churned at the end of the spine. Returns mismatches.
 with
 
@@ -9,9 +9,9 @@ arr_movements as (
 
 ),
 
-dim_accounts as (
+account_profiles as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('account_profiles') }}
 
 ),
 
@@ -36,14 +36,14 @@ ending_at_as_of as (
 )
 
 select
-    dim_accounts.account_id,
-    dim_accounts.current_arr_usd,
+    account_profiles.account_id,
+    account_profiles.current_arr_usd,
     ending_at_as_of.ending_arr_usd,
     ending_at_as_of.movement
 
-from dim_accounts
+from account_profiles
 left join ending_at_as_of
-    on dim_accounts.account_id = ending_at_as_of.account_id
+    on account_profiles.account_id = ending_at_as_of.account_id
 where
-    abs(dim_accounts.current_arr_usd - coalesce(ending_at_as_of.ending_arr_usd, 0)) >= 0.01
-    or (dim_accounts.current_arr_usd > 0 and ending_at_as_of.movement = 'churn')
+    abs(account_profiles.current_arr_usd - coalesce(ending_at_as_of.ending_arr_usd, 0)) >= 0.01
+    or (account_profiles.current_arr_usd > 0 and ending_at_as_of.movement = 'churn')

@@ -1,10 +1,10 @@
--- Total ARR in dim_accounts equals the USD ARR of the subscription lines
+-- Total ARR in account_profiles equals the USD ARR of the subscription lines
 -- active on the as-of date (to the cent per account: rounding is per account).
 with
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('account_profiles') }}
 
 ),
 
@@ -33,7 +33,7 @@ lines_total as (
 )
 
 select
-    accounts_total.total_arr_usd as dim_accounts_arr_usd,
+    accounts_total.total_arr_usd as account_profiles_arr_usd,
     lines_total.total_arr_usd as active_lines_arr_usd
 
 from accounts_total

@@ -1,9 +1,9 @@
--- dim_accounts.is_active is exactly "current ARR above zero".
+-- account_profiles.is_active is exactly "current ARR above zero".
 with
 
 accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('account_profiles') }}
 
 )
 

@@ -1,0 +1,1 @@
+select * from marts.account_profiles
