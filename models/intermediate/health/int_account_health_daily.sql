@@ -1,13 +1,11 @@
 {#-
-    One row per account per active day (int_account_days: every calendar
-    day a subscription line runs or usage was reported; a day without usage
-    is a day of zero usage): the 0-100 health score, its band and every
-    component. Each component maps one metric linearly onto 0-1
-    between the seed's zero_score_at and full_score_at (clamped), and earns
-    weight x score points. A component whose input is missing that day is not
-    scored as red: it is left out, the score is 100 x earned points / weight
-    of the scored components (the missing weight is shared pro rata), and the
-    row lists the missing components. Bands from seeds.health_score_bands.
+    A day without usage is a day of zero usage. Each component maps one metric
+    linearly onto 0-1 between the seed's zero_score_at and full_score_at
+    (clamped), and earns weight x score points. A component whose input is
+    missing that day is not scored as red: it is left out, the score is 100 x
+    earned points / weight of the scored components (the missing weight is
+    shared pro rata), and the row lists the missing components. Bands from
+    seeds.health_score_bands.
 
     Engagement trend on calendar windows: events per active day in the last
     30 days against the 30 days before (dark days count as days of zero
@@ -15,8 +13,7 @@
     prior window; 0 when neither window had an event (an account gone quiet
     scores 0, not "missing"); missing when only the prior window was empty.
 
-    Incremental (macro incremental_output_window): the days from (latest
-    built day - 3) on, like its inputs.
+    Incremental: macro incremental_output_window, like its inputs.
 -#}
 {{
     config(

@@ -1,9 +1,6 @@
 {#-
-    One row per account per active day (int_account_days: every calendar
-    day a subscription line runs or usage was reported): the expansion
-    readiness gate of the account's segment that day (seeds.readiness_gate_criteria), whether it
-    passed, which criteria failed, and the risk suppressions
-    (seeds.risk_suppressions) that hold expansion even when it passed.
+    Gate criteria from seeds.readiness_gate_criteria, suppressions from
+    seeds.risk_suppressions.
 
     Segment on day D: the CRM segment, else the seeds.segment_arr_bands band
     of the account's ARR that day (lines active on D at the latest fx rate
@@ -12,8 +9,7 @@
     A missing input fails its criterion (the gate only lets through what it
     can verify): no paid seats fails the seat ratio, no NPS response the NPS.
 
-    Incremental (macro incremental_output_window): the days from (latest
-    built day - 3) on, like its inputs.
+    Incremental: macro incremental_output_window, like its inputs.
 -#}
 {{
     config(

@@ -1,11 +1,4 @@
 {#-
-    One row per account per active day (int_account_days: every calendar
-    day a subscription line runs or usage was reported): the relationship
-    and commercial context as known at the end of that day - the latest NPS response,
-    contacts, champions and executive sponsors on record, the latest champion
-    departure, the latest CRM touch, the latest price increase and the
-    expansion outreaches (CSQL opportunities) opened in the calendar quarter.
-
     Point in time: a contact counts from valid_from to the day before
     valid_to; a champion departure (a champion row closed with no successor
     row for the same contact) is known on its valid_to day; a price increase
@@ -15,9 +8,8 @@
     Set-based: dated events and a zero row per active day are summed per
     account and day; counts present are running sums of +1 / -1, "latest X"
     a running max of the event's day number (the latest NPS score is carried
-    by a running group number). Incremental (macro incremental_output_window):
-    output days from (latest built day - 3) on; the event sources are small
-    snapshots, read whole.
+    by a running group number). Incremental (macro incremental_output_window);
+    the event sources are small snapshots, read whole.
 -#}
 {{
     config(

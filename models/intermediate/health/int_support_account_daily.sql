@@ -1,23 +1,14 @@
 {#-
-    One row per account per active day (int_account_days: every calendar
-    day a subscription line runs or usage was reported): the support
-    picture as known at the end of that day - tickets opened in the last 30
-    days and the 30 days before, the trend between the two, tickets open at
-    the end of the day, and the latest CSAT rating received.
-
     Point in time: a ticket counts from its created_at day; it is open on day
-    D when created on or before D and not resolved on or before D (a ticket
-    resolved after D is open on D, whatever its later resolution). A CSAT
-    rating is known from the day its ticket was resolved.
+    D when created on or before D and not resolved on or before D.
 
     Set-based: the ticket events (opened, resolved, rated) and a zero row per
-    active day are summed per account and day; 30-day counts are `range`
+    active day are summed per account and day; the windowed counts are `range`
     windows over the day number, open tickets a running sum of +1 / -1, the
     latest CSAT the value of the last rated day (running group number).
 
-    Incremental (macro incremental_output_window): output days from (latest
-    built day - 3) on. Tickets are a
-    small snapshot, read whole, so running totals start from the first ticket.
+    Incremental (macro incremental_output_window). Tickets are a small
+    snapshot, read whole, so running totals start from the first ticket.
 -#}
 {{
     config(

@@ -1,26 +1,19 @@
 {#-
-    One row per expansion up to the as-of date, at product grain: what was
-    added (account, product, day, motion) for the 90-day check of
-    post_expansion_checks (SPEC 10).
-
     Two sources, merged:
-      - billing: a month end on which arr_movements says movement =
-        expansion; within it, per product family with seat/usage, tier
-        upgrade or cross-sell ARR (int_account_family_movements_monthly),
-        the products behind it (int_account_products_monthly): a product
-        held at both month ends at a higher quantity (seat_usage), or a
-        product held at the end and not at the start (tier_upgrade when the
-        family's top tier switched upwards, else cross_sell). Its day is the
-        first start_date of the product's subscription lines in the month
-        (else the month end). Price uplift changes no product or quantity
-        and is not checked.
-      - CRM: a won expansion opportunity, on its close day, its motion
-        mapped by seeds.opportunity_expansion_motions (rows with no
-        expansion_motion, e.g. multi-year renewals, are left out).
-    An opportunity for the same account and product whose close day is
-    within post_expansion_check_settings.same_expansion_window_days of a
-    billing expansion is the same expansion (the nearest one; source =
-    both); the billing motion wins, the opportunity's is kept.
+      - billing: within a month end whose arr_movements movement is expansion,
+        per product family with seat/usage, tier upgrade or cross-sell ARR
+        (int_account_family_movements_monthly), the products behind it
+        (int_account_products_monthly): a product held at both month ends at
+        a higher quantity (seat_usage), or a product held at the end and not
+        at the start (tier_upgrade when the family's top tier switched
+        upwards, else cross_sell). Its day is the first start_date of the
+        product's subscription lines in the month (else the month end). Price
+        uplift changes no product or quantity and is not checked.
+      - CRM: opportunities whose seeds.opportunity_expansion_motions row has
+        no expansion_motion (e.g. multi-year renewals) are left out.
+    The same expansion: the nearest billing one within
+    post_expansion_check_settings.same_expansion_window_days (source = both);
+    the billing motion wins, the opportunity's is kept.
 -#}
 with
 

@@ -1,19 +1,12 @@
 {#-
-    One row per account and day on which at least one expansion outreach was
-    made, up to the as-of date (SPEC 10: max 1-2 expansion outreaches per
-    account per quarter). An expansion outreach is:
-      - a CRM activity matching an enabled seeds.outreach_activity_rules row
-        (its activity_type, empty = any, and its tag among the activity's
-        tags in int_event_tags, whatever the case). The raw contract has no activity type reserved
-        for expansion outreach (qbr / call / meeting / email are all CS
-        touches), so the default rule is the tag expansion_outreach;
-      - a CSQL (an expansion opportunity created), when
-        outreach_queue_settings.counts_csqls_as_outreach - the same events
-        the readiness gate's outreach_fatigue suppression counts
-        (int_relationship_account_daily.expansion_outreaches_qtd).
-    Several outreaches on one day (the call logged and the CSQL created
-    after it) count once: the cap is about how often the customer is asked.
-    Point in time: only rows dated on or before the as-of date.
+    An activity matches a rule on its activity_type (empty = any) and its
+    tag among the activity's tags in int_event_tags, whatever the case. The
+    raw contract has no activity type reserved for expansion outreach (qbr /
+    call / meeting / email are all CS touches), hence the default tag. CSQLs
+    are the same events the readiness gate's outreach_fatigue suppression
+    counts (int_relationship_account_daily.expansion_outreaches_qtd). Several
+    outreaches on one day (the call logged and the CSQL created after it)
+    count once: the cap is about how often the customer is asked.
 -#}
 with
 

@@ -1,8 +1,8 @@
 {#-
     Open deals are left out (not yet decided); the overall row is every closed
     deal ('All' segment, band and tier) and is the prior of the segment rows.
-    Shrinkage keeps a cell of 3 deals, all won, from reading as a certain
-    100%, while a cell of 200 keeps its own rate. observed_close_rate is the
+    Shrinkage keeps a small cell whose few deals were all won from reading as
+    a certain win, while a large cell keeps its own rate. observed_close_rate is the
     raw won / closed, closed_deals the cell size.
 -#}
 with

@@ -1,24 +1,19 @@
 {#-
-    One row per account per calendar day on which the account is active - a
-    subscription line runs that day (start_date <= D < end_date, null end =
-    open) or the product reported usage for it - from the first day of the
-    usage feed to the as-of date. The one definition of "which days exist"
-    for the daily models: a day without a usage row is a day of zero usage,
-    not a missing day (SPEC 7), so an account that goes dark keeps its rows
-    (and its health falls), and a gap in the data never starts a new run
-    of a trigger condition. has_usage_row says whether usage was reported.
+    An account that goes dark keeps its rows (and its health falls), and a gap
+    in the data never starts a new run of a trigger condition. A line runs on
+    D when start_date <= D < end_date (null end = open).
 
     Days before the usage feed starts (the first usage_date of the whole
-    feed) are not invented: a warehouse loaded with 400 days of usage and
-    years of contracts has no usage history before those 400 days.
+    feed) are not invented: a warehouse loaded with a short usage history and
+    years of contracts has no usage days before that history.
 
     Set-based: an account's lines are first merged into islands of
     continuous coverage (gaps and islands over start_date, a renewal that
     starts the day the old line ends continues the island), and each island
     is joined to a calendar of days (macro calendar_days).
 
-    Incremental (macro incremental_output_window): the days from (latest
-    built day - 3) on; lines and the feed start are read whole (small).
+    Incremental (macro incremental_output_window); lines and the feed start
+    are read whole (small).
 -#}
 {{
     config(

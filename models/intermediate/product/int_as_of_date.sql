@@ -1,15 +1,7 @@
 {#-
-    The night's as-of date, one row: the day every as-of model is computed
-    for (macro as_of_date() reads it), worked out once per build here
-    instead of in each model. The first of these that is set:
-
-      1. the `as_of_date` var (a direct dbt invocation, the tests);
-      2. the environment variable EXPANSION_AS_OF_DATE, which the nightly
-         job sets from `expansion refresh --as-of` (empty: not set). Only this
-         file reads it, so a night with another date makes dbt's partial
-         parsing re-parse this one file, where a changed var re-parses the
-         whole project;
-      3. the latest usage_date in the data.
+    Only this file reads EXPANSION_AS_OF_DATE (empty: not set), so a night
+    with another date makes dbt's partial parsing re-parse this one file,
+    where a changed var re-parses the whole project.
 -#}
 {{ config(materialized='table') }}
 

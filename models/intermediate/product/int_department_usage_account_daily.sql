@@ -1,19 +1,12 @@
 {#-
-    Feature usage pre-aggregated to one row per account, day and department
-    of the users who used a feature that day: the input of "distinct active
-    departments in the last 30 days" (the Enterprise gate's departments
-    criterion, the readiness growth signals and the trigger library).
     Users without a department count as 'unknown'.
 
-    Incremental like int_feature_usage_account_feature_daily: each run
-    rebuilds the days from (latest built day - 3) on.
-
     unique_key is the day, not the full grain: delete+insert then replaces
-    whole days (as Spark's insert_overwrite of the day's partition does), so a key that no longer occurs in a re-delivered day (a user
-    moved to another department, a feature row removed) cannot survive as a
-    stale row. Days before the rebuild window keep the attribution they were
-    built with (the users snapshot as known then). The grain's uniqueness is
-    a data test.
+    whole days (as Spark's insert_overwrite of the day's partition does), so a
+    key that no longer occurs in a re-delivered day (a user moved to another
+    department, a feature row removed) cannot survive as a stale row. Days
+    before the rebuild window keep the attribution they were built with (the
+    users snapshot as known then). The grain's uniqueness is a data test.
 -#}
 {{
     config(

@@ -1,19 +1,14 @@
 {#-
-    Feature usage pre-aggregated to one row per account, day and feature (the
-    raw grain adds user_id): the input every "distinct features in the last N
-    days" window reads, so that no window ever scans per-user rows.
-
-    Incremental (macro incremental_output_window): each run rebuilds the
-    days from (latest built day - 3) on, so a late-arriving file for the last
-    three days is picked up; no window is computed here, so no further
-    look-back is needed.
+    Rebuilding recent days (macro incremental_output_window) picks up a
+    late-arriving file; no window is computed here, so no further look-back
+    is needed.
 
     unique_key is the day, not the full grain: delete+insert then replaces
-    whole days (as Spark's insert_overwrite of the day's partition does), so a key that no longer occurs in a re-delivered day (a user
-    moved to another department, a feature row removed) cannot survive as a
-    stale row. Days before the rebuild window keep the attribution they were
-    built with (the users snapshot as known then). The grain's uniqueness is
-    a data test.
+    whole days (as Spark's insert_overwrite of the day's partition does), so a
+    key that no longer occurs in a re-delivered day (a user moved to another
+    department, a feature row removed) cannot survive as a stale row. Days
+    before the rebuild window keep the attribution they were built with (the
+    users snapshot as known then). The grain's uniqueness is a data test.
 -#}
 {{
     config(

@@ -1,29 +1,19 @@
 {#-
-    One row per account per calendar day on which it is active
-    (int_account_days: a subscription line runs or usage was reported): the
-    day's usage against what the account pays for that day, and the
-    trailing-window usage features the health score, the readiness gate,
-    the readiness scores and the trigger library read.
-
-    A day without a usage row is a day of zero usage (SPEC 7): active
-    users, events and API calls are 0. What the account holds - storage,
-    integrations connected, environments - does not empty because nobody
-    logged in: it keeps its last reported value for up to window_days (30)
-    days, then is unknown (null). has_usage_row says which days were
-    reported; usage_days_30d counts them.
+    A held value (storage, integrations, environments) is carried for
+    window_days, then is unknown (null).
 
     Point in time: a day D reads only usage on or before D, subscription
     lines with start_date <= D < end_date, users created on or before D,
     and the latest fx rate on or before D (int_fx_rates_daily).
 
     Set-based windows over an integer day number (no correlated subqueries):
-      - rolling sums over calendar days: `range between 29 preceding and
+      - rolling sums over calendar days: `range between ... preceding and
         current row`;
-      - "distinct features / departments used in the last 30 days": every use
-        of a feature opens an interval [day, min(next use, day + 30)); +1 / -1
+      - distinct features / departments used in a window: every use of a
+        feature opens an interval [day, min(next use, day + window)); +1 / -1
         deltas at the interval ends, summed cumulatively, count the distinct
-        features whose latest use is within 30 days - no count(distinct) over a
-        window;
+        features whose latest use is within the window - no count(distinct)
+        over a window;
       - users to date: a cumulative sum of users created per day;
       - the last reported storage, integrations and environments: the value
         of the running group started by each reported day.
@@ -33,9 +23,8 @@
     the limits are compared with a threshold (readiness inputs, the
     usage_ceiling trigger).
 
-    Incremental (macro incremental_output_window): output days from (latest
-    built day - 3) on; inputs are read from 60 days earlier, the longest
-    window (prior 30 days of the 30-day engagement trend).
+    Incremental (macro incremental_output_window): inputs are read back as
+    far as the longest window (the prior window of the engagement trend).
 -#}
 {{
     config(

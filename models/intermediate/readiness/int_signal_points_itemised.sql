@@ -1,6 +1,5 @@
 {#-
-    The seed's bounds are inclusive, an empty max_value is no upper bound, and a
-    missing value earns nothing.
+    An empty max_value is no upper bound; a missing value earns nothing.
 -#}
 with
 

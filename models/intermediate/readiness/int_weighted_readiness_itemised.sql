@@ -1,11 +1,8 @@
 {#-
-    One row per active account and weighted-readiness item
-    (seeds.weighted_readiness_items) on the as-of date: the item's value, the
-    band it falls in and the points of that band. Numeric items fall in the
-    band with min_value <= value < max_value (empty = unbounded); categorical
-    items (ticket_trend, funding_in_last_year, exec_sponsor_engagement) match
-    band_label. A missing value (no NPS, CSAT or firmographics) earns 0 and
-    says so.
+    Numeric items fall in the band with min_value <= value < max_value (empty
+    = unbounded); categorical items (ticket_trend, funding_in_last_year,
+    exec_sponsor_engagement) match band_label. A missing value (no NPS, CSAT
+    or firmographics) earns 0 and says so.
 
     Definitions: organisation adoption = weekly active users / paid seats;
     weekly active ratio = weekly active users / users created to date;

@@ -1,12 +1,4 @@
 {#-
-    How an account's ARR in one product family changed from the previous
-    month end to this one, split into the SPEC 3 motions. Contract changes are
-    valued at the previous month end's fx rates (constant currency); what the
-    rate change did to the ending ARR is fx_impact_usd, so that for every row
-
-        ending - starting = seat_usage + tier_upgrade + cross_sell
-                            + price_uplift - contraction + fx_impact
-
     Per product held at both month ends: the quantity change at the starting
     unit ARR is seat/usage (up) or contraction (down); the rest of the change
     is price uplift (up) or contraction (down). Products added or removed:

@@ -1,7 +1,5 @@
 {#-
-    One row per account and spine month end on which the account had ARR at
-    the start (previous month end) or the end of the month: its starting and
-    ending ARR, the movement, and the movement split into amounts so that
+    The movement split into amounts so that
 
         ending = starting + new + reactivation + expansion - contraction
                  - churned + fx_impact

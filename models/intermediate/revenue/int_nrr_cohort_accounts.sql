@@ -1,9 +1,6 @@
 {#-
-    The trailing-12-month NRR cohorts (SPEC 3): for every spine month end
-    with a date twelve months before it (the window start), one row per
-    account that had ARR > 0 at the window start, with its segment on that
-    date, its ARR then and now (each at its own date's fx rates), and the
-    change split point to point:
+    ARR then and now are each at its own date's fx rates. The split, point to
+    point:
       ending = 0                 -> churned = starting
       ending > starting          -> expansion = ending - starting
       0 < ending < starting      -> contraction = starting - ending
@@ -11,14 +8,12 @@
     Accounts whose first ARR comes after the window start (new logos) never
     enter a cohort, so they never reach the numerator.
 
-    The window is twelve calendar months: for a whole month it starts at the
-    spine month end twelve months earlier; for the partial as-of month
-    (month_end_date = the as-of date, e.g. 2026-11-21) on the same day a year
-    earlier (2025-11-21) - not at that month's end, which would make the
-    headline window 356 days. That start is not a spine month end, so its
-    ARR is valued here: the lines active that day at the latest fx rate on
-    or before it (int_fx_rates_daily), the segment the CRM's, else its ARR
-    band (as int_account_arr_monthly does at month ends).
+    For a whole month the window starts at the spine month end twelve months
+    earlier; for the partial as-of month on the same day a year earlier. That
+    start is not a spine month end, so its ARR is valued here: the lines
+    active that day at the latest fx rate on or before it
+    (int_fx_rates_daily), the segment the CRM's, else its ARR band (as
+    int_account_arr_monthly does at month ends).
 -#}
 with
 

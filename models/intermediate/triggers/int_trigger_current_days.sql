@@ -1,21 +1,17 @@
 {#-
-    One row per account, enabled trigger and day on which the trigger's
-    condition holds at the registry's current threshold
-    (int_trigger_evaluations), with the trigger state carried from night to
-    night: is_rising_edge (the day before, a calendar day, did not hold - a
-    day without a signal row does not hold, so a run starts again only after
-    a day on which the condition was false) and is_firing (a rising edge at
-    least cooldown_days after the previous firing; macro
+    is_rising_edge: a day without a signal row does not hold, so a run starts
+    again only after a day on which the condition was false. is_firing: a
+    rising edge at least cooldown_days after the previous firing (macro
     greedy_cooldown_firings). trigger_firings keeps the firings.
 
-    Incremental (macro incremental_output_window): a night rebuilds the days
-    from the latest built day - 3 on (a late file inside that window is
-    picked up) and starts from the state before them - whether the condition
-    held on the day before the window (int_trigger_evaluations) and each
-    trigger's last firing before it (this table) - so it computes only the
-    new days. A change of the registry (a threshold, a cooldown, a
-    direction) re-evaluates history: the night detects it and rebuilds this
-    model in full (rebuild_reasons in orchestration/dbt_invocation.py).
+    Incremental (macro incremental_output_window): a night rebuilds the recent
+    days (a late file inside that window is picked up) and starts from the
+    state before them - whether the condition held on the day before the
+    window (int_trigger_evaluations) and each trigger's last firing before it
+    (this table) - so it computes only the new days. A change of the registry
+    (a threshold, a cooldown, a direction) re-evaluates history: the night
+    detects it and rebuilds this model in full (rebuild_reasons in
+    orchestration/dbt_invocation.py).
 -#}
 {{
     config(

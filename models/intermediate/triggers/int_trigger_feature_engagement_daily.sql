@@ -1,18 +1,13 @@
 {#-
-    One row per account and day with feature usage: the account's feature
-    events in the last window_value days (power_user_emergence's window,
-    30) and its engaged users - users with feature events in those days,
-    counted exactly by +1/-1 deltas at the ends of each user's activity
-    intervals. trg_power_user_emergence compares a new user's events with
-    feature_events / engaged_users.
+    Engaged users are counted exactly by +1/-1 deltas at the ends of each
+    user's activity intervals. trg_power_user_emergence compares a new user's
+    events with feature_events / engaged_users.
 
-    Incremental (macro incremental_output_window): each run rebuilds the
-    days from the latest built day - 3 on, reading feature usage from
-    window_value - 1 days before that. Every use that counts for an output
-    day lies in what is read, and a use before it has left the window of
-    every output day, so the running count of engaged users started there
-    is exact from the first output day on. A night then reads a month of
-    feature usage instead of the whole history.
+    Incremental (macro incremental_output_window): every use that counts for
+    an output day lies in what is read, and a use before it has left the
+    window of every output day, so the running count of engaged users started
+    there is exact from the first output day on. A night then reads one window
+    of feature usage instead of the whole history.
 -#}
 {{
     config(

@@ -1,10 +1,4 @@
 {#-
-    One row per trigger firing at each evaluated threshold: the registry's
-    current one (the firings of int_trigger_current_days, which carries the
-    trigger state from night to night) and the backtest's sweep candidates
-    (int_trigger_evaluations). trigger_firings keeps the current threshold's;
-    trigger_threshold_sweep counts them all.
-
     A candidate's firings are computed here, whole, each night: the first
     day of a run of consecutive evaluation days (a rising edge) that lands
     at least cooldown_days after the previous firing of the same trigger, at

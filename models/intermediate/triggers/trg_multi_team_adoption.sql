@@ -1,6 +1,3 @@
-{#-
-    Distinct email domains among the users created on or before the day.
--#}
 with
 
 users as (

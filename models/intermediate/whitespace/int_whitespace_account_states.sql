@@ -1,6 +1,5 @@
 {#-
-    One row per account active on an evaluation date (ARR > 0 that day): the
-    account-level inputs of the whitespace score, as known on that date.
+    The account-level inputs, as known on the evaluation date:
 
       - segment: the CRM's, else the seeds.segment_arr_bands band of the
         day's ARR; arr_size_band: the seeds.whitespace_peer_arr_bands band
@@ -8,10 +7,10 @@
       - health: account_health_daily on the date; is_above_health_threshold
         when it is strictly above whitespace_settings.health_score_above (an
         account without a score that day is not above it);
-      - adoption depth: percent_rank of events in the 30 days to the date
-        (int_product_usage_account_daily.events_30d) among the segment's active
-        accounts with usage that day: 0 = least used, 1 = most used; ties
-        share the lower rank; no usage row that day = 0;
+      - adoption depth: percent_rank of int_product_usage_account_daily.events_30d
+        on the date among the segment's active accounts with usage that day:
+        0 = least used, 1 = most used; ties share the lower rank; no usage row
+        that day = 0;
       - budget timing: 1 when the next fiscal year start (from the CRM's
         fiscal_year_start_month; the date itself counts) or the next renewal
         (the earliest end_date of a line active that day) falls on or before

@@ -1,15 +1,10 @@
 {#-
-    One row per date the whitespace model is evaluated on: the as-of date
-    (evaluation_role 'as_of', what whitespace_scores publishes) and the as-of
-    date minus whitespace_settings.validation_horizon_days ('validation',
-    what whitespace_validation re-scores). Every whitespace model downstream
-    carries evaluation_date as a column, so both dates come from the same SQL.
+    Every whitespace model downstream carries evaluation_date as a column, so
+    both dates come from the same SQL.
 
-    With each date, the windows of the date-bound factors
-    (seeds.whitespace_weights, window_value in window_unit day or month):
+    The windows (window_value in window_unit day or month):
       - expressed interest counts signals dated after interest_window_after_date
-        and on or before the evaluation date (6 months: for 2026-11-21, from
-        2026-05-22 to 2026-11-21);
+        and on or before the evaluation date;
       - budget timing looks ahead to budget_window_end_date (inclusive).
     Month and day arithmetic sit in separate CTEs (PORTABILITY.md).
 -#}

@@ -1,13 +1,8 @@
 {#-
-    One row per account per evaluation date per product family with at least
-    one interest signal in the expressed-interest window: support tickets
-    (by created_at) and CRM activities (by occurred_at) dated after
-    interest_window_after_date and on or before the evaluation date (the
-    last 6 months, seeds.whitespace_weights) whose tags hold
-    `<tag_term>:<product_id>` for a term of seeds.whitespace_interest_terms
-    (matched whole on int_event_tags, whatever the case). One signal per
-    tagged ticket or activity and product; the family counts the signals of
-    its products. Ownership is not looked at here: the scoring model keeps
+    Tickets are dated by created_at, activities by occurred_at. Terms are
+    matched whole on int_event_tags, whatever the case. One signal per tagged
+    ticket or activity and product; the family counts the signals of its
+    products. Ownership is not looked at here: the scoring model keeps
     families the account does not own.
 -#}
 

@@ -1,14 +1,3 @@
-{#-
-    One row per account per evaluation date per product family the account
-    owns that day: a subscription line of the family is active on the date
-    (start_date <= D < end_date, null end = open), with the family's ARR in
-    USD at the latest fx rate dated on or before D (int_fx_rates_daily; USD at 1). What "owned"
-    means for the whitespace model, at family grain (SPEC 9): an account with
-    any module owns the module family.
-
-    Point in time: only lines started on or before D and rates dated on or
-    before D are read.
--#}
 with
 
 evaluation_dates as (

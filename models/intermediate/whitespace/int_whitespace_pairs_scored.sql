@@ -1,8 +1,5 @@
 {#-
-    One row per account per evaluation date per product family the account
-    does not own that day, for accounts active and above the health
-    threshold that day (int_whitespace_account_states): the whitespace score
-    of SPEC 9 with its five factors, each normalised to 0-1 -
+    The factors, each normalised to 0-1:
 
       product_fit            (fit_score - 1) / 4 from seeds.industry_product_fit
                              (1 -> 0, 3 -> 0.5, 5 -> 1; no row for the industry -> 0)

@@ -4,11 +4,9 @@
         min_signal_points, the readiness gate passed when required, no
         outreach hold when required): hot, warm or cold, with the reason;
       - buyer map: current contacts by persona, the champion and the exec
-        sponsor (the latest current one), and the contacts who left in the
-        last 90 days (a closed row with no later row of the same contact);
-      - QBR: the last QBR and whether the segment's cadence
-        (seeds.qbr_cadence) is met - an expansion motion should follow a QBR,
-        not replace one;
+        sponsor (the latest current one); a contact who left is a closed row
+        with no later row of the same contact;
+      - QBR: an expansion motion should follow a QBR, not replace one;
       - pricing scenario: the scorecard's recommended motion and estimated
         expansion ACV against today's ARR.
 -#}

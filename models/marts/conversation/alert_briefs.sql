@@ -1,16 +1,11 @@
 {#-
-    One row per alert candidate (alert_candidates, by dedupe_key): what the
-    owner says and whether to say it now. The talk track (seeds.talk_tracks)
-    of the alert's trigger for the persona of the account's primary contact
-    (int_conversation_account_facts: the champion, else the exec sponsor, else
-    the default persona), each part filled in from the account's data (macro
-    fill_talk_track): the contact's first name, seat use, usage trend, health,
-    renewal date, the firing's signal and threshold in the registry's unit, its
-    window, the scorecard's recommended motion and estimated expansion ACV,
-    the owner and the first-outreach due date. The holds in force on the
-    account (outreach_holds) hold the alert: is_held, the first hold by
-    hold_order and every reason. expansion/alerts.py queues a held alert as
-    held_outreach with its reason and its text.
+    Primary contact (int_conversation_account_facts): the champion, else the
+    exec sponsor, else the default persona. fill_talk_track fills in the
+    contact's first name, seat use, usage trend, health, renewal date, the
+    firing's signal and threshold in the registry's unit, its window, the
+    scorecard's recommended motion and estimated expansion ACV, the owner and
+    the first-outreach due date. is_held: the first hold by hold_order and
+    every reason.
 -#}
 with
 

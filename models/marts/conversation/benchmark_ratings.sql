@@ -1,6 +1,5 @@
 {#-
-    One row per scope (each segment and 'All') and headline metric with a
-    benchmark (SPEC 3 and 10): the latest value and the best bar it clears.
+    Where each value comes from:
       - nrr and grr: the latest month end of segment_nrr (trailing 12 months);
         nrr_typical_band: the segment's NRR against its typical band
         (segment_nrr.nrr_band_position: below / within / above);
@@ -9,10 +8,9 @@
         expansion_metrics_quarterly; the cycle is rated against the
         segment's playbook cycle (seeds.segment_playbooks cycle_days_max:
         within_playbook_cycle or slower_than_playbook_cycle).
-    The other bars are seeds.company_benchmarks and seeds.playbook_benchmarks
-    (the best-ranked rating whose comparison the value satisfies,
+    The rating: the best-ranked bar whose comparison the value satisfies,
     'below_benchmarks' when it clears none, 'no_data' without a value,
-    'no_benchmark' for a scope or metric no bar applies to).
+    'no_benchmark' for a scope or metric no bar applies to.
 -#}
 with
 

@@ -1,8 +1,6 @@
 {#-
-    One row per active account and hold in force on the as-of date ("when not
-    to ask", SPEC 7): each enabled seeds.outreach_hold_rules row whose value
-    satisfies its comparison with its threshold (macro satisfies_comparison).
-    The values, from int_conversation_account_facts:
+    Each rule's value is compared by macro satisfies_comparison. The values,
+    from int_conversation_account_facts:
       - open_problem_ticket: open tickets of a priority in match_terms;
       - csat_drop: the CSAT before the latest minus the latest (null without two),
         for window_value days after the latest CSAT's ticket was resolved;

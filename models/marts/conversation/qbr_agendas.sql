@@ -1,10 +1,7 @@
 {#-
-    One row per active account and QBR agenda item that applies to it on the
-    as-of date, in agenda order: the expansion agenda of its next QBR, built
-    from its data (issue 18: an expansion motion follows a QBR, not replaces
-    it). The words are seeds.qbr_agenda_items, one template per item (its
-    placeholders: macro qbr_agenda_placeholders); which items apply is decided
-    here:
+    Issue 18: an expansion motion follows a QBR, not replaces it. One template
+    per item (its placeholders: macro qbr_agenda_placeholders); which items
+    apply is decided here:
       - results: always - health, its band and the share of seats active;
       - signals: when a trigger is active (the scorecard's active_triggers):
         the highest-priority one's registry description, and how many more;

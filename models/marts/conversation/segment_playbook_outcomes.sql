@@ -1,22 +1,20 @@
 {#-
-    One row per segment of seeds.segment_playbooks and playbook outcome
-    (SPEC 10) - did the playbook work? Over the last
-    conversation_settings.playbook_window_days to the as-of date:
+    The window: the last conversation_settings.playbook_window_days to the
+    as-of date.
       - self_serve_upgrade_rate: the segment's active accounts with an
         expansion in billing (int_account_expansions, source subscription)
         and no expansion opportunity won in the window / its active accounts;
       - csql_to_close_rate: won / (won + lost) of the segment's CSQLs
-        (csql_funnel, its 365-day cohort);
+        (csql_funnel, its cohort window);
       - deal_size_share_of_acv: the mean of won expansion opportunities'
         amount / the account's ARR at the month end before the close;
       - nrr_change_after_playbook: the segment's NRR at the latest month end
         (segment_nrr) minus its NRR at the last month end on or before the
-        window's start (in points as a fraction: 0.05 = +5 points).
+        window's start (points as a fraction of 1).
     Each value is rated against seeds.playbook_benchmarks and, for the
     CSQL-to-close rate, seeds.company_benchmarks (the best bar it clears,
-    'below_benchmarks' when none, 'no_data' without a value); the segment's
-    playbook (primary trigger, channel, key metric and its bar) is on every
-    row, and is_key_metric_met says whether the key metric clears the bar.
+    'below_benchmarks' when none, 'no_data' without a value);
+    is_key_metric_met says whether the key metric clears the bar.
 -#}
 with
 

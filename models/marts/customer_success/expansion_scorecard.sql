@@ -1,6 +1,5 @@
 {#-
-    One row per active account on the as-of date, ranked by readiness: the
-    CS leader's Monday list (SPEC 11). Every number traces back to a model:
+    The CS leader's Monday list. Every number traces back to a model:
     health and gate from account_health_daily / readiness_gate_daily (the
     as-of day), both scores and their breakdowns from
     account_readiness_scores, active triggers from trigger_firings (the
@@ -9,14 +8,14 @@
 
     Ranking (readiness_rank): weighted readiness, descending (SPEC 11), then
     signal points, ARR. The signal-points tier is a column, not a sort key:
-    an account with readiness 88 ranks near the top whatever its tier. The
+    an account with high readiness ranks near the top whatever its tier. The
     gate does not reorder the list - it decides what the list may recommend: no expansion
     motion is ever recommended to an account that is not eligible (gate
     failed or a risk suppression); its recommended_motion says what to fix
     first ("not ready: fix health score first") or why it is on hold, and
     the motion it would get is kept as candidate_motion. (Measured on the
-    demo company: ranking eligible accounts first halves the share of
-    planted-intent accounts in the top 100, because intent does not wait for
+    demo company: ranking eligible accounts first pushes planted-intent
+    accounts down the top of the list, because intent does not wait for
     activation; the list shows both, and only eligible rows get a motion.)
 
     Motion: the highest-priority active trigger's motion, else the first

@@ -1,25 +1,17 @@
 {#-
-    One row per priority account on the as-of date: the CSM's / AE's list of
-    who to contact now, why, what to offer and by when (SPEC 10), ranked
-    within each owner.
+    Priority rows match the account's signal-points tier or its
+    weighted-readiness band. Activated = gate passed, no risk suppression;
+    an account on hold for outreach fatigue alone enters capped, so the list
+    says when it can be asked again.
 
-    Priority (seeds.outreach_priority_rules): an enabled rule matches the
-    account's signal-points tier (default: priority, "talk this week") or
-    its weighted-readiness band (default: immediate, 80+). Only accounts the
-    scorecard lets us talk expansion with enter: activated (gate passed, no
-    risk suppression), or on hold for outreach fatigue alone (they enter
-    capped, so the list says when they can be asked again).
-
-    Cap (alert_policy.max_outreaches_per_quarter): the expansion
-    outreaches already made this calendar quarter (int_outreach_events:
-    tagged CRM activities and CSQLs created, one per day) plus the open plans
-    carried in from an earlier quarter (an expansion opportunity still open
-    on the as-of date, created before the quarter started and less than a
-    calendar length - the last end_day of outreach_calendar_phases - ago).
-    At the cap the account is held back: is_capped, the reason, and
+    Cap: the outreaches of int_outreach_events are tagged CRM activities and
+    CSQLs created, one per day. An open plan carried in is an expansion
+    opportunity still open on the as-of date, created before the quarter
+    started and less than a calendar length - the last end_day of
+    outreach_calendar_phases - ago. At the cap: is_capped, the reason, and
     capped_until = the first day of the next quarter, which is also its plan
     start. Otherwise the plan starts on the as-of date. outreach_due_date is
-    the last day of the opening phase of the calendar (day 7 by default).
+    the last day of the opening phase of the calendar.
 
     Owner: the scorecard's (CSM; CSM + AE for Enterprise or ARR above the
     alert policy's escalation amount). queue_rank: uncapped accounts first,

@@ -1,29 +1,21 @@
 {#-
-    One row per expansion (int_expansions_identified) at least
-    alert_policy.post_expansion_check_days old on the as-of date whose
-    motion and product family have a check (seeds.post_expansion_check_rules):
-    did it stick, checked on check_date = expansion_date + post_expansion_check_days (SPEC 10).
-
     check_type
       - seats: the peak of weekly active users over the peak_usage_window_days
         up to the check date - people against seats bought, like with
         like - against the paid seats before the expansion (the last day
         before expansion_date) and after it (the first day on or after it);
-      - capacity: the same with the pack's dimension - the peak of events in
-        the last 30 days against the monthly events limit, else of storage,
-        integrations or environments against their limits;
+      - capacity: the same with the pack's dimension - the peak of events_30d
+        against the monthly events limit, else of storage, integrations or
+        environments against their limits;
       - feature_adoption: distinct features the product unlocks
         (features.unlocking_product_id) used in the feature_window_days up to
         the check date.
-    did_stick: seats / capacity - the share of the added capacity in use by
-    the check date, (peak used - before) / (after - before), is at least
-    min_new_capacity_used_share; feature_adoption - at least
-    min_features_adopted features used. False when the account reported no
-    usage in the usage_lookback_days up to the check date. Null (not checked)
-    when the usage history does not reach back to the expansion (no day on
-    record in the lookback before it), or the product unlocks no feature.
-
-    Point in time: every usage row read is dated on or before check_date.
+    did_stick: seats / capacity - the share of the added capacity in use,
+    (peak used - before) / (after - before). False when the account reported
+    no usage in the usage_lookback_days up to the check date. Null (not
+    checked) when the usage history does not reach back to the expansion (no
+    day on record in the lookback before it), or the product unlocks no
+    feature.
 -#}
 with
 

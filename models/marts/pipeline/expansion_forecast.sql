@@ -1,9 +1,4 @@
 {#-
-    One row per open expansion opportunity and per ready account without
-    one, on the as-of date (SPEC 10): expected expansion ARR = estimated
-    ACV x the historical close rate of the account's cell (segment x health
-    band x readiness tier, int_expansion_close_rates).
-
     - open_opportunity: every opportunity still open on the as-of date;
       ACV = its amount; cell = the account's health band and signal-point
       tier on the day the CSQL was created (the close rates are learned

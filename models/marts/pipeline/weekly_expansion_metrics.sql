@@ -1,10 +1,8 @@
 {#-
-    One row per ISO week (Monday start) and weekly expansion metric, for the
-    weekly_metrics_weeks (seeds.pipeline_settings) weeks ending with the
-    week of the as-of date (partial: its figures run to the as-of date):
-    the value, the previous week's value and the week-over-week change,
-    absolute and relative to the previous value. Metric names, units and
-    windows from seeds.weekly_metric_definitions.
+    weekly_metrics_weeks is seeds.pipeline_settings'. The partial as-of week
+    runs to the as-of date. The week-over-week change is absolute and
+    relative to the previous value; metric units and windows from
+    seeds.weekly_metric_definitions.
 
     The values (weekly_values: weekly_metrics_weeks + 1 weeks, the oldest
     one there only to give the first reported week its previous value;

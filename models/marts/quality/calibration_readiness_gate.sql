@@ -1,7 +1,6 @@
 {#-
-    One row per segment (plus 'All'): how the expansion readiness gate is
-    calibrated on the as-of date (SPEC 8), read by the Great Expectations
-    calibration suite (data_quality/calibration_suite.py).
+    Read by the Great Expectations calibration suite
+    (data_quality/calibration_suite.py).
 
     - Pass rate: of the active accounts (account_profiles.is_active, segment on the
       as-of date), the share whose gate passed that day (readiness_gate_daily;

@@ -1,6 +1,5 @@
 {#-
-    The expansion metrics of SPEC 3 per segment and for 'All', per calendar
-    quarter of the spine (the as-of quarter is partial):
+    The definitions:
     - expansion CAC = cs_costs of the quarter / expansion ARR won, where "won"
       is the expansion ARR of the motions seeds.expansion_motions counts as
       expansion (seat/usage, tier upgrade, cross-sell - not renewal price

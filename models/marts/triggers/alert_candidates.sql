@@ -1,16 +1,12 @@
 {#-
-    One row per trigger firing that is due an alert: fired within the last
-    alert_lookback_days (alert_candidate_settings) up to the as-of date, on an
-    account that passed its readiness gate on the firing day and was not
-    under a risk suppression (readiness_gate_daily). The seam of the alert
-    delivery code (expansion/alerts.py), which queues each dedupe_key once.
+    alert_lookback_days is alert_candidate_settings'; the gate and the
+    suppressions are readiness_gate_daily's on the firing day.
 
-    dedupe_key = md5 of account_id | trigger_id | fired_on (dbt.hash): the
-    same firing gives the same key every night. Owner: by the trigger's
-    owner_rule (macro expansion_owner) - by default the CSM, plus the AE
-    when the account is in alert_policy.ae_escalation_segment or its ARR
-    exceeds ae_escalation_min_arr_usd. due_date = fired_on + the trigger's
-    response_due_days (else alert_policy.first_outreach_due_days).
+    dedupe_key = md5 of account_id | trigger_id | fired_on (dbt.hash). Owner:
+    by the trigger's owner_rule (macro expansion_owner) - by default the CSM,
+    plus the AE when the account is in alert_policy.ae_escalation_segment or
+    its ARR exceeds ae_escalation_min_arr_usd. due_date = fired_on + the
+    trigger's response_due_days (else alert_policy.first_outreach_due_days).
 -#}
 with
 

@@ -1,17 +1,12 @@
 {#-
-    One row per enabled trigger and segment (plus 'All'): the backtest of the
-    trigger at its current threshold (trigger_threshold_sweep's
-    is_current_threshold rows: eligible and firing accounts, firing rate,
-    precision, base expansion rate, lift), its calibration and precision
-    status, and the threshold the sweep suggests.
+    The current threshold's figures are trigger_threshold_sweep's
+    is_current_threshold rows.
 
     - calibration_status from calibration_bounds.trigger_firing_rate:
       too_restrictive < error_min <= warn_low < warn_min <= ok <= warn_max <
       warn_high <= error_max < too_permissive; precision_status from
       trigger_precision (below_minimum / ok / good / excellent).
-    - suggested_threshold_value: of the evaluated thresholds (the current
-      one and the sweep candidates), the one whose firing rate in the window
-      lands nearest target_value; on a tie the current threshold, then the
+    - suggested_threshold_value: on a tie the current threshold, then the
       nearer candidate. suggested_firing_rate is its rate, and
       suggestion_basis says which case it is: threshold_sweep (a candidate
       lands nearer the target), current_threshold_is_nearest_the_target

@@ -1,20 +1,16 @@
 {#-
-    One row per enabled trigger, segment (plus 'All') and evaluated threshold
-    - the registry's current one and the sweep candidates of
-    trigger_thresholds (the current threshold times each threshold_scale of
-    the threshold_sweep seed) - for the backtest window (backtest_settings):
-    window_days ending outcome_horizon_days before the as-of date, so every
-    firing in it has a full horizon of outcomes. trigger_backtest reads the
-    current threshold's rows and picks the suggested threshold here.
+    The backtest window (backtest_settings): window_days ending
+    outcome_horizon_days before the as-of date, so every firing in it has a
+    full horizon of outcomes.
 
     - eligible_accounts: accounts with a subscription line active on some
       day of the window; segment = the account's segment in the window
       (int_account_arr_monthly: at the last month end on or before the
       window start, else at the first month end after it - not its segment
       on the as-of date, which an expansion may have changed).
-    - firing_accounts / firings: eligible accounts with >= 1 firing in the
-      window at the threshold (int_trigger_threshold_firings: rising edges
-      and cooldown, as trigger_firings), and the firings. firing_rate =
+    - firing_accounts / firings: eligible accounts with at least one firing
+      in the window at the threshold (int_trigger_threshold_firings: rising
+      edges and cooldown, as trigger_firings), and the firings. firing_rate =
       firing_accounts / eligible_accounts (per window of
       backtest_settings.window_days).
     - precision: share of the firings followed by an expansion within the

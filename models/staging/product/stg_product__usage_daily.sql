@@ -1,6 +1,5 @@
 {#-
-    At scale ~40 M rows: stays a view (a table would copy raw every night) and
-    its key tests look only at the most recent days (see _product__models.yml).
+    Stays a view: a table would copy raw every night.
 -#}
 with
 
