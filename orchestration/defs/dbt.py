@@ -65,7 +65,7 @@ def warehouse_dbt_models(
     # A night is incremental unless the code, a seed or dbt changed since the warehouse's
     # last successful build: then every incremental model is rebuilt from scratch.
     fingerprint_file = warehouse.data.build_fingerprint
-    fingerprint = build_fingerprint(DBT_MANIFEST)
+    fingerprint = build_fingerprint(DBT_MANIFEST, warehouse.engine)
     previous = json.loads(fingerprint_file.read_text()) if fingerprint_file.exists() else None
     reasons = rebuild_reasons(previous, fingerprint)
     if reasons:
