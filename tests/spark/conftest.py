@@ -44,22 +44,31 @@ DBT_CHILD = textwrap.dedent(
     from pathlib import Path
     from dbt.cli.main import dbtRunner
 
-    args, export_dir, export = json.loads(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3])
-    result = dbtRunner().invoke(args)
-    failed = [
-        (r.node.unique_id, str(r.status), r.message)
-        for r in (result.result or [])
-        if str(r.status) not in ("success", "pass", "no-op")
-    ]
-    if result.exception is not None or not result.success or failed:
-        print(json.dumps({"exception": str(result.exception), "failed": failed}, default=str))
-        sys.exit(1)
-    if export:
-        from pyspark.sql import SparkSession
 
-        spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started
-        for name, relation in export.items():
-            spark.sql(f"select * from {relation}").write.parquet(str(export_dir / name))
+    def main():
+        args, export_dir = json.loads(sys.argv[1]), Path(sys.argv[2])
+        export = json.loads(sys.argv[3])
+        result = dbtRunner().invoke(args)
+        failed = [
+            (r.node.unique_id, str(r.status), r.message)
+            for r in (result.result or [])
+            if str(r.status) not in ("success", "pass", "no-op")
+        ]
+        if result.exception is not None or not result.success or failed:
+            print(json.dumps({"exception": str(result.exception), "failed": failed}, default=str))
+            sys.exit(1)
+        if export:
+            from pyspark.sql import SparkSession
+
+            spark = SparkSession.builder.getOrCreate()  # the session dbt-spark started
+            for name, relation in export.items():
+                spark.sql(f"select * from {relation}").write.parquet(str(export_dir / name))
+
+
+    # dbt starts a process by multiprocessing's spawn, which imports this file again: without
+    # the guard that process ran a second whole build (and export) after the first
+    if __name__ == "__main__":
+        main()
     """
 )
 
