@@ -102,13 +102,13 @@ def publish_serving_database(
         tables = _relations_in_schema(con, "warehouse", schema)
         if not tables:
             raise RuntimeError(f"nothing to publish: schema {schema!r} in {warehouse} is empty")
-        sources = {table: f"{_quoted(schema)}.{_quoted(table)}" for table in tables}
+        sources = {table: f"{quoted(schema)}.{quoted(table)}" for table in tables}
         for name, relation in (extra_tables or {}).items():
-            sources[name] = ".".join(_quoted(part) for part in relation.split("."))
-        con.execute(f"create schema serving.{_quoted(schema)}")
+            sources[name] = ".".join(quoted(part) for part in relation.split("."))
+        con.execute(f"create schema serving.{quoted(schema)}")
         rows = 0
         for name, relation in sources.items():
-            target = f"serving.{_quoted(schema)}.{_quoted(name)}"
+            target = f"serving.{quoted(schema)}.{quoted(name)}"
             query = _select_published_rows(f"warehouse.{relation}", (windows or {}).get(name))
             con.execute(f"create table {target} as {query}")
             rows += con.execute(f"select count(*) from {target}").fetchone()[0]
@@ -158,14 +158,15 @@ def _relations_in_schema(
 def _select_published_rows(relation: str, window: RecentWindow | None) -> str:
     if window is None:
         return f"select * from {relation}"
-    column = _quoted(window.date_column)
+    column = quoted(window.date_column)
     return (
         f"select * from {relation} "
         f"where {column} > (select max({column}) from {relation}) - {int(window.days)}"
     )
 
 
-def _quoted(identifier: str) -> str:
+def quoted(identifier: str) -> str:
+    """A SQL identifier in double quotes."""
     return '"' + identifier.replace('"', '""') + '"'
 
 
@@ -174,7 +175,7 @@ def _record_publication(
 ) -> None:
     con.execute(
         f"""
-        create table serving.{_quoted(schema)}.{PUBLICATION_TABLE} (
+        create table serving.{quoted(schema)}.{PUBLICATION_TABLE} (
             published_at timestamp,
             as_of_date date,
             run_id varchar
@@ -182,7 +183,7 @@ def _record_publication(
         """
     )
     con.execute(
-        f"insert into serving.{_quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
+        f"insert into serving.{quoted(schema)}.{PUBLICATION_TABLE} values (?, ?, ?)",
         [utc_now(), publication.as_of_date, publication.run_id],
     )
 

@@ -75,10 +75,11 @@ def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def build_fingerprint(manifest: Mapping) -> dict:
-    """What a build's tables depend on besides the data, from dbt's manifest: the dbt
-    version, each model's and seed's checksum (its file: the SQL, the seed's rows) with
-    its config (materialization, keys), and each package's macros."""
+def build_fingerprint(manifest: Mapping, engine: str) -> dict:
+    """What a build's tables depend on besides the data: the engine that holds them, and
+    from dbt's manifest the dbt version, each model's and seed's checksum (its file: the
+    SQL, the seed's rows) with its config (materialization, keys), and each package's
+    macros."""
     nodes = {
         unique_id: _digest([node["checksum"]["checksum"], node.get("config", {})])
         for unique_id, node in manifest.get("nodes", {}).items()
@@ -88,6 +89,7 @@ def build_fingerprint(manifest: Mapping) -> dict:
     for unique_id, macro in sorted(manifest.get("macros", {}).items()):
         macros.setdefault(macro["package_name"], []).append([unique_id, macro["macro_sql"]])
     return {
+        "engine": engine,
         "dbt_version": manifest.get("metadata", {}).get("dbt_version"),
         "nodes": nodes,
         "macros": {package: _digest(sources) for package, sources in macros.items()},
@@ -104,6 +106,9 @@ def rebuild_reasons(previous: Mapping | None, current: Mapping) -> list[str]:
     if not previous:
         return ["no fingerprint of a previous successful build in this data directory"]
     reasons = []
+    if previous.get("engine") != current["engine"]:
+        # each engine keeps its own tables: the other one's are as old as its last night
+        reasons.append(f"engine {previous.get('engine')} -> {current['engine']}")
     if previous.get("dbt_version") != current["dbt_version"]:
         reasons.append(f"dbt {previous.get('dbt_version')} -> {current['dbt_version']}")
     before = previous.get("nodes", {})

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from expansion.settings import AS_OF_DATE_ENV, DBT_EXECUTABLE, DBT_PROJECT_DIR, PROJECT_ROOT
+from expansion.spark_marts import drop_spark_views, expose_spark_tables
 from orchestration.dbt_invocation import (
     build_fingerprint,
     dbt_build_args,
@@ -64,12 +65,17 @@ def warehouse_dbt_models(
     # A night is incremental unless the code, a seed or dbt changed since the warehouse's
     # last successful build: then every incremental model is rebuilt from scratch.
     fingerprint_file = warehouse.data.build_fingerprint
-    fingerprint = build_fingerprint(DBT_MANIFEST)
+    fingerprint = build_fingerprint(DBT_MANIFEST, warehouse.engine)
     previous = json.loads(fingerprint_file.read_text()) if fingerprint_file.exists() else None
     reasons = rebuild_reasons(previous, fingerprint)
     if reasons:
         shown = reasons[:10] + ([f"... {len(reasons) - 10} more"] if len(reasons) > 10 else [])
         context.log.info("full rebuild (dbt --full-refresh): " + "; ".join(shown))
+    if warehouse.engine != "spark":
+        with warehouse.connect() as con:
+            dropped = drop_spark_views(con)
+        if dropped:
+            context.log.info(f"{dropped} views over a Spark night's tables dropped")
     variables = dbt_environment(warehouse.data, warehouse.engine) | {
         AS_OF_DATE_ENV: warehouse.as_of_date or "",
     }
@@ -80,6 +86,11 @@ def warehouse_dbt_models(
             target_path=warehouse.data.dbt_target,
         )
     yield from invocation.stream()
+    if warehouse.engine == "spark":
+        # the checks, the alerts and publish read the warehouse file's marts and seeds
+        with warehouse.connect() as con:
+            exposed = expose_spark_tables(con, warehouse.data.spark / "warehouse")
+        context.log.info(f"views over Spark's tables in {warehouse.data.warehouse}: {exposed}")
     if not context.is_subset:  # a build of some models only leaves the others as they were
         written = fingerprint_file.with_name(fingerprint_file.name + ".writing")
         written.write_text(json.dumps(fingerprint, indent=1, sort_keys=True))

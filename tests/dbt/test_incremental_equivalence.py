@@ -107,7 +107,7 @@ def nightly_and_full(tmp_path_factory: pytest.TempPathFactory, warehouses) -> tu
         work = root / f"nightly_{night.isoformat()}"
         # the project's fingerprint as the night sees it: from a fresh parse's manifest,
         # which the night's build then reuses
-        fingerprint = build_fingerprint(warehouses.parse(nightly, work, night, project))
+        fingerprint = build_fingerprint(warehouses.parse(nightly, work, night, project), "duckdb")
         full_rebuilds[night] = rebuild_reasons(built_from, fingerprint)
         warehouses.build(
             nightly, work, night, SELECT, project, full_refresh=bool(full_rebuilds[night])

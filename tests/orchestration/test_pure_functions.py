@@ -292,14 +292,13 @@ def _manifest(registry_checksum: str = "r1", macro_sql: str = "{% macro m() %}1{
 
 
 def test_a_night_rebuilds_in_full_only_when_code_seeds_or_dbt_changed():
-    built = build_fingerprint(_manifest())
-    assert rebuild_reasons(built, build_fingerprint(_manifest())) == []
+    built = build_fingerprint(_manifest(), "duckdb")
+    assert rebuild_reasons(built, build_fingerprint(_manifest(), "duckdb")) == []
     assert dbt_build_args(full_refresh=True)[-1] == "--full-refresh"
     # a threshold changed in the registry seed: its file checksum changes
-    assert rebuild_reasons(built, build_fingerprint(_manifest(registry_checksum="r2"))) == [
-        "changed seed.expansion.trigger_registry"
-    ]
-    assert rebuild_reasons(built, build_fingerprint(_manifest(macro_sql="2"))) == [
+    changed_seed = build_fingerprint(_manifest(registry_checksum="r2"), "duckdb")
+    assert rebuild_reasons(built, changed_seed) == ["changed seed.expansion.trigger_registry"]
+    assert rebuild_reasons(built, build_fingerprint(_manifest(macro_sql="2"), "duckdb")) == [
         "changed macros of package expansion"
     ]
     # an upgrade: a new model (a new trigger has no history yet), a model's config, dbt itself
@@ -311,7 +310,7 @@ def test_a_night_rebuilds_in_full_only_when_code_seeds_or_dbt_changed():
         "config": {},
     }
     upgraded["nodes"]["model.expansion.int_trigger_current_days"]["config"]["unique_key"] = ["d"]
-    assert rebuild_reasons(built, build_fingerprint(upgraded)) == [
+    assert rebuild_reasons(built, build_fingerprint(upgraded, "duckdb")) == [
         "dbt 1.11.16 -> 1.12.0",
         "changed model.expansion.int_trigger_current_days",
         "new model.expansion.trg_new",
@@ -321,4 +320,8 @@ def test_a_night_rebuilds_in_full_only_when_code_seeds_or_dbt_changed():
     assert "test.expansion.not_null_x" not in built["nodes"]
     assert rebuild_reasons(None, built) == [
         "no fingerprint of a previous successful build in this data directory"
+    ]
+    # the engine changed back: its own tables are as old as its last night on it
+    assert rebuild_reasons(build_fingerprint(_manifest(), "spark"), built) == [
+        "engine spark -> duckdb"
     ]

@@ -1,6 +1,8 @@
 -- Published readiness gate history: int_readiness_gate_daily (computed there,
--- incrementally), as a view - the warehouse keeps one copy of the history.
-{{ config(materialized='view') }}
+-- incrementally), as a view on DuckDB - the warehouse keeps one copy of the history.
+-- A table on Spark: the nightly job reads Spark's marts as Parquet folders
+-- (expansion/spark_marts.py), and a view has none.
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 -- columns named: on Spark the date column, a partition of the table, comes last
 select
