@@ -22,7 +22,7 @@ def spark_warehouse(root: Path) -> Path:
     in <column>=<value>/ folders, and a _SUCCESS marker beside them."""
     warehouse = root / "warehouse"
     with duckdb.connect() as con:
-        accounts = warehouse / "marts.db" / "dim_accounts"
+        accounts = warehouse / "marts.db" / "account_profiles"
         accounts.mkdir(parents=True)
         con.execute(
             f"copy (select 'acc_' || i as account_id, i * 100 as arr_usd from range(3) t(i)) "
@@ -47,7 +47,7 @@ def test_spark_table_folders_are_the_table_folders_with_parquet_files(tmp_path):
     warehouse = spark_warehouse(tmp_path)
     assert list(spark_table_folders(warehouse, "marts")) == [
         "account_health_daily",
-        "dim_accounts",
+        "account_profiles",
     ]
     assert spark_table_folders(warehouse, "intermediate") == {}
 
@@ -75,20 +75,20 @@ def test_exposed_tables_replace_the_schemas_and_keep_the_job_state(tmp_path):
     warehouse = spark_warehouse(tmp_path / "spark")
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
         con.execute("create schema marts")
-        con.execute("create table marts.dim_accounts as select 'stale' as account_id")
+        con.execute("create table marts.account_profiles as select 'stale' as account_id")
         con.execute("create table marts.only_on_duckdb as select 1 as x")
         con.execute("create schema alerts")
         con.execute("create table alerts.outbox as select 'kept' as dedupe_key")
         exposed = expose_spark_tables(con, warehouse)
         assert exposed == {"marts": 2, "seeds": 1}
-        assert con.execute("select sum(arr_usd) from marts.dim_accounts").fetchone() == (300,)
+        assert con.execute("select sum(arr_usd) from marts.account_profiles").fetchone() == (300,)
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables order by all"
         ).fetchall()
     assert tables == [
         ("alerts", "outbox"),
         ("marts", "account_health_daily"),
-        ("marts", "dim_accounts"),
+        ("marts", "account_profiles"),
         ("seeds", "health_score_bands"),
     ]
 
@@ -97,10 +97,12 @@ def test_exposing_a_missing_schema_fails_and_changes_nothing(tmp_path):
     warehouse = spark_warehouse(tmp_path / "spark")
     with duckdb.connect() as con:
         con.execute("create schema marts")
-        con.execute("create table marts.dim_accounts as select 'duckdb' as account_id")
+        con.execute("create table marts.account_profiles as select 'duckdb' as account_id")
         with pytest.raises(FileNotFoundError, match="schema 'intermediate'"):
             expose_spark_tables(con, warehouse, ("marts", "intermediate"))
-        assert con.execute("select account_id from marts.dim_accounts").fetchall() == [("duckdb",)]
+        assert con.execute("select account_id from marts.account_profiles").fetchall() == [
+            ("duckdb",)
+        ]
 
 
 def test_publish_copies_the_views_rows_and_drop_spark_views_drops_only_them(tmp_path):
@@ -112,9 +114,11 @@ def test_publish_copies_the_views_rows_and_drop_spark_views_drops_only_them(tmp_
     result = publish_serving_database(
         warehouse_file, tmp_path / "serving.duckdb", Publication(None, "run")
     )
-    assert result.tables == ("account_health_daily", "built_by_dbt", "dim_accounts")
+    assert result.tables == ("account_health_daily", "account_profiles", "built_by_dbt")
     with duckdb.connect(str(tmp_path / "serving.duckdb"), read_only=True) as serving:
-        assert serving.execute("select sum(arr_usd) from marts.dim_accounts").fetchone() == (300,)
+        assert serving.execute("select sum(arr_usd) from marts.account_profiles").fetchone() == (
+            300,
+        )
     with duckdb.connect(str(warehouse_file)) as con:
         assert drop_spark_views(con) == 3
         remaining = con.execute("select view_name from duckdb_views() where not internal")
