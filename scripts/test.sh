@@ -30,9 +30,8 @@ sqlfluff lint models
 echo "== yamllint (.yamllint.yml)"
 yamllint --strict .
 
-# pytest keeps about one core busy (dbt, Dagster and most tests are single-threaded
-# Python), so the benchmark runs beside it on the other, with its own Dagster home.
-# Its figures are therefore taken under load: the README's come from a quiet machine.
+# The benchmark runs beside pytest, with its own Dagster home; its figures are therefore
+# taken under load: the README's come from a quiet machine.
 new_dagster_home "$work/benchmark_dagster_home"
 DAGSTER_HOME="$work/benchmark_dagster_home" \
   expansion benchmark --accounts 100 --days 400 --workdir "$work/benchmark" \
@@ -48,7 +47,11 @@ new_dagster_home "$DAGSTER_HOME"
 # process killed by a test leaves its writes in the page cache all the same). The
 # benchmark beside it keeps fsync: its figures are the product's.
 pytest_status=0
-eatmydata pytest "$@" || pytest_status=$?
+# Two pytest workers (pytest-xdist), a test file to each at a time: a file's tests share
+# their module's fixtures (a company built once), and dbt, Dagster and most tests are
+# single-threaded Python, so one worker alone left the second core idle once the
+# benchmark was done.
+eatmydata pytest --numprocesses 2 --dist loadfile "$@" || pytest_status=$?
 
 echo "== the refresh benchmark at a small size (run beside pytest): a full nightly job, then the next night"
 benchmark_status=0

@@ -1,9 +1,13 @@
-"""Fixtures shared across test tiers: a local Slack-compatible webhook on 127.0.0.1.
+"""Shared across test tiers: each pytest-xdist worker's own Dagster home, and a local
+Slack-compatible webhook on 127.0.0.1.
 (The browser tests drive Chromium through ``expansion.dashboards.browser``.)"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +15,30 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``-n``), each worker process keeps its Dagster runs in its own
+    home, a folder of the ``DAGSTER_HOME`` it was given with the same settings.
+
+    And its ``__main__`` names a file: a worker's is execnet's bootstrap, given on the
+    command line, and pyspark (which Great Expectations imports when the spark extra is
+    installed) takes a ``__main__`` without one for its own doctest runner and exits the
+    process (``pyspark.sql.connect.utils.check_dependencies``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    main = sys.modules["__main__"]
+    if not hasattr(main, "__file__"):
+        main.__file__ = "<pytest-xdist worker>"
+    shared_home = os.environ.get("DAGSTER_HOME")
+    if shared_home:
+        home = os.path.join(shared_home, worker)
+        os.makedirs(home, exist_ok=True)
+        settings = os.path.join(shared_home, "dagster.yaml")
+        if os.path.exists(settings):
+            shutil.copyfile(settings, os.path.join(home, "dagster.yaml"))
+        os.environ["DAGSTER_HOME"] = home
 
 
 @dataclass
