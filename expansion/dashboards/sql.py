@@ -9,7 +9,9 @@ the browser then keeps the rows whose ``column`` equals the chosen value.
 
 A templated page's queries can run once for all of its pages: :func:`batched_sql`
 turns a query into a LATERAL join over a table of page parameters, with the
-query's ORDER BY applied within each page.
+query's ORDER BY and LIMIT applied within each page. In a batch, ``${other}``
+reads the batch's stored result of ``other`` (:func:`batch_rows_sql`) instead of
+running it again inside every query that names it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -59,6 +61,20 @@ def compile_query(sql: str, earlier: Mapping[str, str]) -> str:
         return f"({earlier[name].rstrip().rstrip(';')})"
 
     return _QUERY_REFERENCE.sub(inline, sql)
+
+
+def query_references(sql: str) -> set[str]:
+    """The names of the queries ``sql`` reads as ``${name}``."""
+    return {match["name"] for match in _QUERY_REFERENCE.finditer(sql)}
+
+
+def batch_rows_sql(table: str) -> str:
+    """An earlier query's rows for the current page, read from the table that holds its
+    result for the whole batch: what ``${name}`` compiles to inside a batched query."""
+    return (
+        f"select * exclude ({PAGE_COLUMN}) from {table} "
+        f"where {table}.{PAGE_COLUMN} = {PAGES_TABLE}.{PAGE_COLUMN}"
+    )
 
 
 def input_uses(sql: str) -> tuple[InputUse, ...]:
@@ -105,12 +121,15 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
     """``sql`` run for every row of ``__pages`` at once, or None if that cannot be done exactly.
 
     The page parameters become columns of ``__pages``; the query becomes a LATERAL
-    subquery, so its aggregates and LIMIT apply per page. A join does not keep a
-    subquery's order, so the outer query orders each page again: by the output column
-    an ORDER BY term names, else by the term selected as a hidden column
-    ``__order_<i>`` (it may read a column the query does not select), left out of the
-    result. An ORDER BY by position, or on a query that is not one SELECT (a UNION),
-    gives None: the caller then runs the query page by page.
+    subquery, so its aggregates apply per page. Its ORDER BY and LIMIT move to the
+    outer query, which orders each page (and keeps each page's first rows with
+    ``row_number()`` when there is a LIMIT): left in the subquery, DuckDB would sort
+    or number the whole table before joining it to the pages, on every batch. An
+    ORDER BY term becomes the output column it names, else a hidden column
+    ``__order_<i>`` of the subquery (it may read a column the query does not select),
+    left out of the result. An ORDER BY by position, on a query that is not one SELECT
+    (a UNION), or a LIMIT that is not a constant row count gives None: the caller then
+    runs the query page by page.
     """
 
     def reference(match: re.Match[str]) -> str:
@@ -122,15 +141,20 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
     if inner is None:
         return None
     node = inner["statements"][0]["node"]
-    order_terms = [
-        o for m in node.get("modifiers", []) if m["type"] == "ORDER_MODIFIER" for o in m["orders"]
-    ]
-    if order_terms and (
+    modifiers = node.get("modifiers", [])
+    order_terms = [o for m in modifiers if m["type"] == "ORDER_MODIFIER" for o in m["orders"]]
+    limits = [m for m in modifiers if m["type"] == "LIMIT_MODIFIER"]
+    if (order_terms or limits) and (
         node["type"] != "SELECT_NODE"
         or any(o["expression"]["class"] == "CONSTANT" for o in order_terms)
     ):
         return None
-    outputs = {_output_name(expression) for expression in node["select_list"]}
+    rows_kept = _row_range(limits[0]) if limits else (1, None)
+    if rows_kept is None:
+        return None
+    moved = ("ORDER_MODIFIER", "LIMIT_MODIFIER")
+    node["modifiers"] = [m for m in modifiers if m["type"] not in moved]
+    outputs = {_output_name(expression) for expression in node.get("select_list", [])}
     sort_columns, hidden = [], []
     for term in order_terms:
         expression = term["expression"]
@@ -145,21 +169,31 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
         else:
             sort_columns.append(f"{ORDER_COLUMN_PREFIX}{len(hidden)}")
             hidden.append(copy.deepcopy(expression) | {"alias": sort_columns[-1]})
-    node["select_list"] += hidden
+    if hidden:
+        node["select_list"] += hidden
     exclude = f" exclude ({', '.join(h['alias'] for h in hidden)})" if hidden else ""
+    row_number = f"row_number() over (partition by {PAGES_TABLE}.{PAGE_COLUMN})"
+    first, last = rows_kept
+    kept = ([f"{row_number} >= {first}"] if first > 1 else []) + (
+        [f"{row_number} <= {last}"] if last is not None else []
+    )
+    qualify = f" qualify {' and '.join(kept)}" if kept else ""
     outer = _ast(
         con,
         f"select {PAGES_TABLE}.{PAGE_COLUMN}, __q.*{exclude} from {PAGES_TABLE}, "
-        f"lateral (select 1) as __q order by {PAGES_TABLE}.{PAGE_COLUMN}",
+        f"lateral (select 1) as __q{qualify} order by {PAGES_TABLE}.{PAGE_COLUMN}",
     )
     if outer is None:
         return None
     outer_node = outer["statements"][0]["node"]
-    outer_orders = next(m for m in outer_node["modifiers"] if m["type"] == "ORDER_MODIFIER")
-    outer_orders["orders"] += [
+    page_order = [
         term | {"expression": _column_ref("__q", column)}
         for term, column in zip(order_terms, sort_columns, strict=True)
     ]
+    outer_orders = next(m for m in outer_node["modifiers"] if m["type"] == "ORDER_MODIFIER")
+    outer_orders["orders"] += page_order
+    for window in _windows(outer_node["qualify"]):
+        window["orders"] = copy.deepcopy(page_order)
     outer_node["from_table"]["right"]["subquery"]["node"] = node
     try:
         return con.execute("select json_deserialize_sql(?::json)", [json.dumps(outer)]).fetchone()[
@@ -167,6 +201,36 @@ def batched_sql(con: duckdb.DuckDBPyConnection, sql: str, names: tuple[str, ...]
         ]
     except duckdb.Error:
         return None
+
+
+def _row_range(limit: dict) -> tuple[int, int | None] | None:
+    """The 1-based first and last row a LIMIT modifier keeps (last None: no limit), or None
+    if it is not a constant row count."""
+    if limit.get("limit_type") != "ROW_COUNT":
+        return None
+    bounds = []
+    for key in ("offset", "limit"):
+        expression = limit.get(key)
+        if expression is None:
+            bounds.append(None)
+        elif expression["class"] == "CONSTANT" and expression["literal"]["kind"] == "INTEGER":
+            bounds.append(int(expression["literal"]["text"]))
+        else:
+            return None
+    offset, count = bounds[0] or 0, bounds[1]
+    return offset + 1, None if count is None else offset + count
+
+
+def _windows(tree: object) -> Iterator[dict]:
+    """Every window function in a parsed expression."""
+    if isinstance(tree, dict):
+        if tree.get("class") == "WINDOW":
+            yield tree
+        for value in tree.values():
+            yield from _windows(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _windows(value)
 
 
 def _output_name(expression: dict) -> str:

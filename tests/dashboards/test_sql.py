@@ -96,3 +96,45 @@ def test_a_union_with_an_order_by_runs_page_by_page(tickets):
         " union all select 'none' order by subject"
     )
     assert batched_sql(tickets, sql, ("account_id",)) is None
+
+
+def test_a_batch_keeps_each_pages_own_offset_and_limit(tickets):
+    """LIMIT and OFFSET count within each page: A's tickets by day are a1, a2, a3 and B's
+    b4, b5, so skipping one and keeping two gives a2, a3 and b5."""
+    sql = (
+        "select subject from tickets where account_id = '${params.account_id}'"
+        " order by opened limit 2 offset 1"
+    )
+    rows = tickets.execute(batched_sql(tickets, sql, ("account_id",))).fetchall()
+    assert rows == [(0, "a2"), (0, "a3"), (1, "b5")]
+
+
+def test_a_batch_keeps_each_pages_offset_without_a_limit(tickets):
+    sql = (
+        "select subject from tickets where account_id = '${params.account_id}'"
+        " order by opened offset 2"
+    )
+    rows = tickets.execute(batched_sql(tickets, sql, ("account_id",))).fetchall()
+    assert rows == [(0, "a3")]
+
+
+def test_a_limit_that_is_not_a_row_count_runs_page_by_page(tickets):
+    sql = "select subject from tickets where account_id = '${params.account_id}' limit 50%"
+    assert batched_sql(tickets, sql, ("account_id",)) is None
+
+
+def test_a_union_without_an_order_by_runs_as_one_batch(tickets):
+    sql = (
+        "select subject from tickets where account_id = '${params.account_id}'"
+        " union all select 'none'"
+    )
+    rows = tickets.execute(batched_sql(tickets, sql, ("account_id",))).fetchall()
+    assert sorted(rows) == [
+        (0, "a1"),
+        (0, "a2"),
+        (0, "a3"),
+        (0, "none"),
+        (1, "b4"),
+        (1, "b5"),
+        (1, "none"),
+    ]
