@@ -9,12 +9,20 @@ A templated page (``[param].md``) is written once per row of its
 as one shell page (``<route of the template>/index.html``, e.g.
 ``accounts/[account_id]/index.html``) that loads a page's content from
 ``data/<value>.js`` beside it when opened as ``...#<value>``. The template's
-queries run once for all its pages (see ``sql.batched_sql``).
+queries run once per batch of its pages (see ``sql.batched_sql``), and with
+``workers`` above one, its batches are shared among that many processes, each
+with its own read-only session (``expansion.dashboards.worker``).
 """
 
 from __future__ import annotations
 
+import itertools
+import pickle
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -55,11 +63,13 @@ from expansion.dashboards.sql import (
     PAGE_COLUMN,
     PAGES_TABLE,
     QueryReferenceError,
+    batch_rows_sql,
     batched_sql,
     bind_params,
     compile_query,
     input_uses,
     param_column,
+    query_references,
     uses_params,
     without_inputs,
 )
@@ -71,7 +81,11 @@ PAGES_QUERY_KEY = "pages_query"
 DEFAULT_TEMPLATED_LIMIT = 2000
 """Pages of their own per templated page; rows beyond load on demand in one shell page."""
 BATCH_PAGES = 1000
-"""Templated pages whose queries run together (bounds the rows held in memory)."""
+"""The fewest templated pages whose queries run together (see :func:`batch_size`)."""
+MOST_BATCHES = 16
+"""A templated page's batches at most (see :func:`batch_size`)."""
+SHARE_REQUEST, SHARE_REPORT, SHARE_OUTPUT = "request.pickle", "report.pickle", "output.log"
+"""A share process's files in its scratch directory: what to render, what it did, its output."""
 ASSETS = PurePosixPath("assets")
 ON_DEMAND_DATA = "data"
 _TEXT_PARAM = re.compile(r"\{\s*params\.(?P<name>\w+)\s*\}")
@@ -153,6 +167,36 @@ class SiteMap:
         return None
 
 
+@dataclass(frozen=True)
+class SiteJob:
+    """What a render needs: where the pages, sources and serving file are, and where the
+    site goes; a process rendering a share of a template reads the same job."""
+
+    pages_dir: Path
+    sources_dir: Path
+    serving_db: Path
+    out_dir: Path
+    templated_limit: int = DEFAULT_TEMPLATED_LIMIT
+    config: Path | None = None
+    batch_pages: int = BATCH_PAGES
+
+    @property
+    def theme_file(self) -> Path:
+        return self.config or self.pages_dir.parent / "evidence.config.yaml"
+
+
+@dataclass
+class SiteDraft:
+    """A session's view of the site: its page files, map and navigation, and what failed
+    before any page was drawn."""
+
+    files: list[PageFile]
+    site: SiteMap
+    nav: list[tuple[str, Route]]
+    theme: Theme
+    issues: list[RenderIssue]
+
+
 def render_site(
     pages_dir: Path,
     sources_dir: Path,
@@ -160,40 +204,126 @@ def render_site(
     out_dir: Path,
     templated_limit: int = DEFAULT_TEMPLATED_LIMIT,
     config: Path | None = None,
+    workers: int = 1,
 ) -> RenderReport:
     """Render every page under ``pages_dir`` into ``out_dir``.
 
     ``config`` is the project's ``evidence.config.yaml`` (default: beside
-    ``pages_dir``), read for its theme colours. Raises if ``serving_db`` cannot
-    be opened or a directory is missing; every failure of a page, query or
-    source is shown on the page and listed in the report instead.
+    ``pages_dir``), read for its theme colours. ``workers`` processes share the
+    batches of a templated page (the site is the same with any number). Raises if
+    ``serving_db`` cannot be opened, a directory is missing or a worker process
+    fails; every failure of a page, query or source is shown on the page and
+    listed in the report instead.
     """
     if templated_limit < 0:
         raise ValueError(f"templated_limit must be 0 or more, not {templated_limit}")
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
     if not pages_dir.is_dir():
         raise FileNotFoundError(f"no pages directory at {pages_dir}")
-    theme = load_theme(config or pages_dir.parent / "evidence.config.yaml")
-    issues: list[RenderIssue] = []
+    job = SiteJob(pages_dir, sources_dir, serving_db, out_dir, templated_limit, config, BATCH_PAGES)
     written: list[str] = []
     data_files: list[str] = []
     with serving_session(serving_db) as con:
-        issues += create_source_views(con, sources_dir)
-        files = []
-        for path in sorted(pages_dir.rglob("*.md")):
-            found, page_issues = read_page_file(con, pages_dir, path, templated_limit)
-            files += found
-            issues += page_issues
-        site = site_map(files)
-        nav = navigation(files)
-        for page_file in files:
-            renderer = PageRenderer(con, page_file, site, nav, theme)
-            for kind, target, text in renderer.render():
-                (out_dir / target).parent.mkdir(parents=True, exist_ok=True)
-                (out_dir / target).write_text(text, encoding="utf-8")
-                (written if kind == "page" else data_files).append(str(target))
-            issues += renderer.issues
+        draft = draft_site(con, job)
+        issues = draft.issues
+        for page_file in draft.files:
+            pages = len(page_file.instances)
+            first, *others = page_shares(pages, batch_size(pages, job.batch_pages), workers)
+            helpers = [start_share(job, page_file.source, share) for share in others]
+            report = render_share(con, job, draft, page_file, first)
+            for result in [report, *(finish_share(helper) for helper in helpers)]:
+                written += result.pages
+                data_files += result.on_demand
+                issues += result.errors
     write_assets(out_dir)
     return RenderReport(tuple(written), tuple(issues), tuple(data_files))
+
+
+def draft_site(con: duckdb.DuckDBPyConnection, job: SiteJob) -> SiteDraft:
+    """Read the sources and every page file (running the templates' ``pages_query``)."""
+    issues = create_source_views(con, job.sources_dir)
+    files = []
+    for path in sorted(job.pages_dir.rglob("*.md")):
+        found, page_issues = read_page_file(con, job.pages_dir, path, job.templated_limit)
+        files += found
+        issues += page_issues
+    return SiteDraft(files, site_map(files), navigation(files), load_theme(job.theme_file), issues)
+
+
+def batch_size(pages: int, fewest: int = BATCH_PAGES) -> int:
+    """How many of a page file's ``pages`` run their queries together.
+
+    ``fewest`` bounds the number of batches of a small book; beyond
+    ``fewest * MOST_BATCHES`` pages the batches grow instead: every batch scans the
+    tables its queries read (a join to the whole history), so their number, not their
+    size, is what costs (at 100,000 accounts: 16 batches of ~5,800 pages, not 93 of 1,000).
+    """
+    return max(fewest, -(-pages // MOST_BATCHES))
+
+
+def page_shares(pages: int, batch_pages: int, workers: int) -> list[range]:
+    """The pages of a page file split into at most ``workers`` runs of whole batches,
+    the first for this process (a page file of one batch is never split)."""
+    batches = max(1, -(-pages // batch_pages))
+    shares = min(workers, batches)
+    bounds = [batches * i // shares * batch_pages for i in range(shares)] + [pages]
+    return [range(start, stop) for start, stop in itertools.pairwise(bounds)]
+
+
+@dataclass(frozen=True)
+class ShareProcess:
+    """A process rendering a share of a page file's pages (``expansion.dashboards.worker``)."""
+
+    process: subprocess.Popen
+    scratch: Path
+    """Holds the request, the report and the process's output."""
+    what: str
+
+
+def start_share(job: SiteJob, source: str, share: range) -> ShareProcess:
+    """Start rendering the pages ``share`` of the page file ``source`` in another process."""
+    scratch = Path(tempfile.mkdtemp(prefix="render-share-"))
+    (scratch / SHARE_REQUEST).write_bytes(pickle.dumps((job, source, share)))
+    with (scratch / SHARE_OUTPUT).open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "expansion.dashboards.worker", str(scratch)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    return ShareProcess(process, scratch, f"pages {share.start}-{share.stop - 1} of {source}")
+
+
+def finish_share(share: ShareProcess) -> RenderReport:
+    """Wait for a share's process and read its report; raises if it failed."""
+    try:
+        if share.process.wait() != 0:
+            output = (share.scratch / SHARE_OUTPUT).read_text(errors="replace")[-4000:]
+            raise RuntimeError(
+                f"rendering {share.what} failed (exit {share.process.returncode}):\n{output}"
+            )
+        return pickle.loads((share.scratch / SHARE_REPORT).read_bytes())
+    finally:
+        shutil.rmtree(share.scratch, ignore_errors=True)
+
+
+def render_share(
+    con: duckdb.DuckDBPyConnection,
+    job: SiteJob,
+    draft: SiteDraft,
+    page_file: PageFile,
+    share: range,
+) -> RenderReport:
+    """Write the pages ``share`` of ``page_file`` (and its shell page, with the last share)."""
+    pages = batch_size(len(page_file.instances), job.batch_pages)
+    renderer = PageRenderer(con, page_file, draft.site, draft.nav, draft.theme, pages)
+    written: list[str] = []
+    data_files: list[str] = []
+    for kind, target, text in renderer.render(share):
+        (job.out_dir / target).parent.mkdir(parents=True, exist_ok=True)
+        (job.out_dir / target).write_text(text, encoding="utf-8")
+        (written if kind == "page" else data_files).append(str(target))
+    return RenderReport(tuple(written), tuple(renderer.issues), tuple(data_files))
 
 
 @contextmanager
@@ -386,16 +516,20 @@ class PageRenderer:
         site: SiteMap,
         nav: list[tuple[str, Route]],
         theme: Theme,
+        batch_pages: int = BATCH_PAGES,
     ) -> None:
         self.con, self.file, self.site, self.nav, self.theme = con, page_file, site, nav, theme
+        self.batch_pages = batch_pages
         self.issues: list[RenderIssue] = []
         self.filters: dict[str, tuple[InputFilter, ...]] = {}
 
-    def render(self) -> Iterator[tuple[str, PurePosixPath, str]]:
-        """("page" | "data", output path, text) for every file this page file produces."""
+    def render(self, share: range | None = None) -> Iterator[tuple[str, PurePosixPath, str]]:
+        """("page" | "data", output path, text) for every file of the pages ``share``
+        (default: all) of this page file, and its shell page if ``share`` ends with the last."""
         instances = self.file.instances
-        for start in range(0, len(instances), BATCH_PAGES):
-            chunk = instances[start : start + BATCH_PAGES]
+        share = range(len(instances)) if share is None else share
+        for start in range(share.start, share.stop, self.batch_pages):
+            chunk = instances[start : min(start + self.batch_pages, share.stop)]
             for offset, (params, (results, errors)) in enumerate(
                 zip(chunk, self.run_queries(chunk), strict=True)
             ):
@@ -406,7 +540,7 @@ class PageRenderer:
                 else:
                     data = output_file(self.file.shell_route).parent / ON_DEMAND_DATA
                     yield "data", data / f"{route[-1]}.js", on_demand_script(title, body)
-        if self.file.static_count < len(instances):
+        if self.file.static_count < len(instances) and share.stop == len(instances):
             shell = self.file.shell_route
             body = Markup(
                 '<div id="on-demand"><p class="empty">Loading the page named in the address '
@@ -419,17 +553,28 @@ class PageRenderer:
     ) -> list[tuple[dict[str, QueryResult | None], dict[str, str]]]:
         """Per page of ``chunk``: each query's result (None if it failed) and its errors."""
         per_page: list[tuple[dict, dict]] = [({}, {}) for _ in chunk]
-        compiled: dict[str, str] = {}
+        queries = [block for block in self.file.page.blocks if isinstance(block, Query)]
+        referenced = set().union(*(query_references(query.sql) for query in queries))
+        # Each query with the queries it names inlined, as one page runs it; and as a batch
+        # runs it, reading a page query it names from the batch's kept result of that query.
+        one_page: dict[str, str] = {}
+        in_batch: dict[str, str] = {}
         if self.file.names:
             load_pages_table(self.con, self.file.names, chunk)
-        for block in self.file.page.blocks:
-            if not isinstance(block, Query):
-                continue
+        for block in queries:
             try:
-                compiled[block.name] = compile_query(block.sql, compiled)
-                uses = input_uses(compiled[block.name])
+                one_page[block.name] = compile_query(block.sql, one_page)
+                in_batch[block.name] = one_page[block.name]
+                uses = input_uses(one_page[block.name])
                 self.filters[block.name] = tuple(InputFilter(u.input_name, u.column) for u in uses)
-                results = self._execute(without_inputs(compiled[block.name]), chunk)
+                results, kept_as = self._execute(
+                    without_inputs(one_page[block.name]),
+                    without_inputs(compile_query(block.sql, in_batch)),
+                    chunk,
+                    _batch_result_table(block.name) if block.name in referenced else None,
+                )
+                if kept_as is not None:
+                    in_batch[block.name] = batch_rows_sql(kept_as)
             except (duckdb.Error, QueryReferenceError) as exc:
                 results = [exc] * len(chunk)
             for (page_results, page_errors), result in zip(per_page, results, strict=True):
@@ -438,19 +583,29 @@ class PageRenderer:
                     page_errors[block.name] = str(result)
                 else:
                     page_results[block.name] = result
+        for name in referenced & set(one_page):
+            self.con.execute(f"drop table if exists {_batch_result_table(name)}")
         return per_page
 
     def _execute(
-        self, sql: str, chunk: Sequence[Mapping[str, str]]
-    ) -> list[QueryResult | Exception]:
+        self,
+        sql: str,
+        batch_sql: str,
+        chunk: Sequence[Mapping[str, str]],
+        keep_as: str | None,
+    ) -> tuple[list[QueryResult | Exception], str | None]:
+        """Each page's result of ``sql``, and the table that holds the batch's result if it
+        was run as a batch (``batch_sql``) and kept (``keep_as``) for the queries after it."""
         if not uses_params(sql):
             cursor = self.con.execute(sql)
             result = QueryResult(tuple(d[0] for d in cursor.description), cursor.fetchall())
-            return [result] * len(chunk)
-        batched = batched_sql(self.con, sql, self.file.names) if len(chunk) > 1 else None
+            return [result] * len(chunk), None
+        batched = batched_sql(self.con, batch_sql, self.file.names) if len(chunk) > 1 else None
         if batched is not None:
             try:
-                cursor = self.con.execute(batched)
+                if keep_as is not None:
+                    self.con.execute(f"create or replace temp table {keep_as} as {batched}")
+                cursor = self.con.execute(f"select * from {keep_as}" if keep_as else batched)
             except duckdb.Error:
                 cursor = None
             if cursor is not None:
@@ -458,7 +613,7 @@ class PageRenderer:
                 rows: list[list[tuple]] = [[] for _ in chunk]
                 for row in cursor.fetchall():
                     rows[row[0]].append(row[1:])
-                return [QueryResult(columns, page_rows) for page_rows in rows]
+                return [QueryResult(columns, page_rows) for page_rows in rows], keep_as
         results: list[QueryResult | Exception] = []
         for params in chunk:
             try:
@@ -469,7 +624,7 @@ class PageRenderer:
                 )
             except (duckdb.Error, QueryReferenceError) as exc:
                 results.append(exc)
-        return results
+        return results, None
 
     def render_body(
         self,
@@ -532,6 +687,11 @@ class PageRenderer:
             or any(isinstance(b, Component) and b.name in CHARTS for b in self.file.page.blocks),
             source=self.file.source,
         )
+
+
+def _batch_result_table(query: str) -> str:
+    """The temporary table that holds a batch's result of ``query`` for the queries after it."""
+    return _ident(f"__batch_{query}")
 
 
 def on_demand_script(title: str, body: Markup) -> str:

@@ -1,5 +1,6 @@
 """Publish validated marts to the serving database, then render the dashboards."""
 
+import os
 import shutil
 
 import dagster as dg
@@ -72,7 +73,8 @@ def serving_database(
     group_name=SERVING_GROUP,
     deps=[serving_database],
     kinds={"html"},
-    description="The static dashboard site rendered from the Evidence pages in `dashboards/`.",
+    description="The static dashboard site rendered from the Evidence pages in `dashboards/` "
+    "(the account pages shared among one process per core).",
 )
 def dashboard_site(warehouse: WarehouseResource) -> dg.MaterializeResult:
     site = warehouse.data.site
@@ -83,6 +85,7 @@ def dashboard_site(warehouse: WarehouseResource) -> dg.MaterializeResult:
         sources_dir=DASHBOARDS_DIR / "sources",
         serving_db=warehouse.data.serving,
         out_dir=staging,
+        workers=os.cpu_count() or 1,
     )
     replace_directory(staging, site)
     return dg.MaterializeResult(

@@ -101,7 +101,8 @@ def test_links_go_to_a_page_of_its_own_or_on_demand(render_repo_pages, tmp_path)
 def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
     dashboards_dir, serving_db, tmp_path, monkeypatch
 ):
-    """The LATERAL batch gives every page the rows, order and limit its own query gives."""
+    """The LATERAL batch gives every page the rows, order and limit its own query gives,
+    and a query that reads an earlier one (twice) the rows it reads on its own page."""
     pages = write_pages(
         tmp_path / "pages",
         {
@@ -127,8 +128,24 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
                 order by accounts desc, csm_owner
                 ```
 
+                ```sql largest_peer
+                select peers.account_name, peers.current_arr_usd
+                from serving.account_profiles as peers
+                inner join serving.account_profiles as me
+                    on me.segment = peers.segment and me.account_id = '${params.account_id}'
+                order by peers.current_arr_usd desc
+                limit 1
+                ```
+
+                ```sql largest_peer_facts
+                select 'Largest peer' as fact, account_name as fact_value from ${largest_peer}
+                union all
+                select 'Its ARR', cast(current_arr_usd as varchar) from ${largest_peer}
+                ```
+
                 <DataTable data={peers} rows=all/>
                 <DataTable data={per_owner} rows=all/>
+                <DataTable data={largest_peer_facts} rows=all/>
                 """
         },
     )
@@ -140,10 +157,69 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
     # Enterprise peers of Acme, largest first, two of them
     peers = re.findall(r'<td class="pinned">(Acme Corp|Globex|Initech)</td>', acme)
     assert peers == ["Acme Corp", "Globex"]
+    assert '<td class="pinned">Largest peer</td><td>Acme Corp</td>' in acme
+    assert '<td class="pinned">Its ARR</td><td>120000' in acme
     for account in ("A-002", "A-003", "A-004", "A-005"):
         batch_page = (tmp_path / f"batched/accounts/{account}/index.html").read_text()
         single_page = (tmp_path / f"single/accounts/{account}/index.html").read_text()
         assert batch_page == single_page
+
+
+def test_batches_grow_once_there_would_be_more_than_sixteen():
+    assert site_module.batch_size(9_281) == 1000  # 10,000 accounts: 10 batches
+    assert site_module.batch_size(16_000) == 1000
+    assert site_module.batch_size(16_001) == 1001  # 16 batches
+    assert site_module.batch_size(92_186) == 5_762  # 100,000 accounts: 16 batches
+    assert site_module.batch_size(5, fewest=1) == 1
+
+
+def test_pages_are_shared_among_workers_in_whole_batches():
+    # 100,000 accounts' pages less the ones not shown: 93 batches of 1,000, 46 and 47
+    assert site_module.page_shares(92_186, 1000, 2) == [range(0, 46_000), range(46_000, 92_186)]
+    assert site_module.page_shares(999, 1000, 2) == [range(0, 999)]  # one batch: not split
+    assert site_module.page_shares(5, 1, 3) == [range(0, 1), range(1, 3), range(3, 5)]
+    assert site_module.page_shares(0, 1000, 2) == [range(0, 0)]
+
+
+def test_workers_render_the_same_site_as_one_process(
+    dashboards_dir, serving_db, tmp_path, monkeypatch
+):
+    """Five account pages in batches of one, shared by three processes: two pages of
+    their own, three on demand with their shell (written by the last share), every file
+    byte for byte what one process writes, and the same report."""
+    monkeypatch.setattr(site_module, "BATCH_PAGES", 1)
+    pages, sources = dashboards_dir / "pages", dashboards_dir / "sources"
+    alone = render_site(pages, sources, serving_db, tmp_path / "alone", 2)
+    shared = render_site(pages, sources, serving_db, tmp_path / "shared", 2, workers=3)
+
+    assert shared == alone and alone.ok
+    assert len(alone.on_demand) == 3
+    files = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*"))
+    assert files == sorted(
+        p.relative_to(tmp_path / "shared") for p in (tmp_path / "shared").rglob("*")
+    )
+    for file in files:
+        if (tmp_path / "alone" / file).is_file():
+            alone_bytes = (tmp_path / "alone" / file).read_bytes()
+            assert (tmp_path / "shared" / file).read_bytes() == alone_bytes, file
+
+
+def test_a_worker_that_fails_fails_the_render(dashboards_dir, serving_db, tmp_path, monkeypatch):
+    """A share's process that exits non-zero stops the render with its pages and output
+    (a page or query error would be on the page; this is the machine failing)."""
+    failing_python = tmp_path / "python"
+    failing_python.write_text("#!/bin/sh\necho 'No space left on device'\nexit 3\n")
+    failing_python.chmod(0o755)
+    monkeypatch.setattr(site_module, "BATCH_PAGES", 1)
+    monkeypatch.setattr(sys, "executable", str(failing_python))
+    pages, sources = dashboards_dir / "pages", dashboards_dir / "sources"
+
+    with pytest.raises(RuntimeError) as failure:
+        render_site(pages, sources, serving_db, tmp_path / "site", 2, workers=2)
+    assert str(failure.value) == (
+        "rendering pages 2-4 of accounts/[account_id].md failed (exit 3):\n"
+        "No space left on device\n"
+    )
 
 
 def test_a_dropdown_filters_the_rows_of_the_queries_that_read_it(
