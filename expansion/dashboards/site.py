@@ -63,6 +63,7 @@ from expansion.dashboards.sql import (
     PAGE_COLUMN,
     PAGES_TABLE,
     QueryReferenceError,
+    batch_result_table,
     batch_rows_sql,
     batched_sql,
     bind_params,
@@ -571,7 +572,7 @@ class PageRenderer:
                     without_inputs(one_page[block.name]),
                     without_inputs(compile_query(block.sql, in_batch)),
                     chunk,
-                    _batch_result_table(block.name) if block.name in referenced else None,
+                    batch_result_table(block.name) if block.name in referenced else None,
                 )
                 if kept_as is not None:
                     in_batch[block.name] = batch_rows_sql(kept_as)
@@ -584,7 +585,7 @@ class PageRenderer:
                 else:
                     page_results[block.name] = result
         for name in referenced & set(one_page):
-            self.con.execute(f"drop table if exists {_batch_result_table(name)}")
+            self.con.execute(f"drop table if exists {batch_result_table(name)}")
         return per_page
 
     def _execute(
@@ -687,11 +688,6 @@ class PageRenderer:
             or any(isinstance(b, Component) and b.name in CHARTS for b in self.file.page.blocks),
             source=self.file.source,
         )
-
-
-def _batch_result_table(query: str) -> str:
-    """The temporary table that holds a batch's result of ``query`` for the queries after it."""
-    return _ident(f"__batch_{query}")
 
 
 def on_demand_script(title: str, body: Markup) -> str:

@@ -68,6 +68,11 @@ def query_references(sql: str) -> set[str]:
     return {match["name"] for match in _QUERY_REFERENCE.finditer(sql)}
 
 
+def batch_result_table(query: str) -> str:
+    """The temporary table that holds a batch's result of ``query`` for the queries after it."""
+    return '"' + f"__batch_{query}".replace('"', '""') + '"'
+
+
 def batch_rows_sql(table: str) -> str:
     """An earlier query's rows for the current page, read from the table that holds its
     result for the whole batch: what ``${name}`` compiles to inside a batched query."""
