@@ -428,8 +428,11 @@ def test_unit_tests_do_not_depend_on_the_nights_as_of_date(
     assert unit_tests and not failing, failing
 
 
-def _test_int_account_days(warehouse: Path, work: Path, variables: str) -> list[str]:
-    """``dbt test`` of int_account_days' data tests; the names of those that failed."""
+def _test_int_account_days(
+    warehouse: Path, work: Path, variables: str
+) -> dict[str, list[tuple[Any, ...]]]:
+    """``dbt test`` of int_account_days' data tests: those that failed, each with the rows
+    its query returns."""
     with pytest.MonkeyPatch.context() as env:
         _point_dbt_at(warehouse, env)
         result = dbtRunner().invoke(
@@ -443,19 +446,23 @@ def _test_int_account_days(warehouse: Path, work: Path, variables: str) -> list[
         )  # fmt: skip
     assert result.exception is None, result.exception
     # the results also hold the on-run-start hook (register_raw_zone), status "success"
-    return sorted(
-        r.node.name
-        for r in result.result
-        if r.node.resource_type == "test" and str(r.status) != "pass"
-    )
+    failed = [
+        r.node for r in result.result if r.node.resource_type == "test" and str(r.status) != "pass"
+    ]
+    con = duckdb.connect(str(warehouse))  # dbt's in-process connection is read-write
+    try:
+        return {node.name: con.execute(node.compiled_code).fetchall() for node in failed}
+    finally:
+        con.close()
 
 
 def test_the_nightly_data_tests_of_a_history_table_check_its_recent_rows_and_ci_all(
     built_warehouse: tuple[Path, dbtRunnerResult], tmp_path: Path
 ) -> None:
     """int_account_days declares meta.recent_rows_date_column: a row with no account 30
-    days before its latest day fails its not_null test only when every row is tested
-    (CI); one on its latest day fails it on a nightly build too (7 days by default)."""
+    days before its latest day fails its not_null_columns test (account_id: 1 null row)
+    only when every row is tested (CI); one on its latest day fails it on a nightly build
+    too (7 days by default)."""
     warehouse, _ = built_warehouse
     insert = (
         "insert into intermediate.int_account_days (account_id, usage_date, has_usage_row)"
@@ -470,16 +477,16 @@ def test_the_nightly_data_tests_of_a_history_table_check_its_recent_rows_and_ci_
     # (a change of vars re-parses everything): the CI vars reuse the build's parse.
     every_row = warehouse.parent
     try:
-        assert _test_int_account_days(warehouse, tmp_path, "{}") == []
+        assert _test_int_account_days(warehouse, tmp_path, "{}") == {}
         failed = _test_int_account_days(warehouse, every_row, "{large_model_test_days: null}")
-        assert failed == ["not_null_int_account_days_account_id"]
+        assert failed == {"not_null_columns_int_account_days_": [("account_id", 1)]}
         con = duckdb.connect(str(warehouse))
         try:
             con.execute(insert, [AS_OF])
         finally:
             con.close()
         failed = _test_int_account_days(warehouse, tmp_path, "{}")
-        assert failed == ["not_null_int_account_days_account_id"]
+        assert failed == {"not_null_columns_int_account_days_": [("account_id", 1)]}
     finally:
         con = duckdb.connect(str(warehouse))
         try:

@@ -4,9 +4,13 @@ Layers, lowest first: staging, intermediate, marts (the folder under models/).
 A model reads only its own layer or a lower one - a mart is never upstream of an
 intermediate or staging model, so a change to what is published cannot change
 what is computed. Every model has a description, and every mart (what the
-serving database publishes) has an enforced contract. Unit tests live in their
-folder's ``_<folder>__unit_tests.yml`` or, where a folder's tests are many, in
-``_<folder>__<concept>__unit_tests.yml`` files (``_health__score__unit_tests.yml``).
+serving database publishes) has an enforced contract. A column that must not be
+null says so as a ``not_null`` constraint, checked by its model's (or seed's) one
+``not_null_columns`` test (macros/tests/test_not_null_columns.sql), not by a
+``not_null`` test of its own - unless that test has a ``where`` or a severity.
+Unit tests live in their folder's ``_<folder>__unit_tests.yml`` or, where a
+folder's tests are many, in ``_<folder>__<concept>__unit_tests.yml`` files
+(``_health__score__unit_tests.yml``).
 The map of the warehouse (docs/warehouse.md) names every model and seed folder.
 
 The project is parsed once (``dbt parse``, no database touched); the rules are a
@@ -51,6 +55,7 @@ def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
                     f"{layer} model {node['name']} reads {_layer(upstream)} model "
                     f"{upstream['name']}"
                 )
+    violations += not_null_violations(manifest)
     for unit_test in sorted(manifest.get("unit_tests", {}).values(), key=lambda t: t["name"]):
         path = Path(unit_test["original_file_path"])
         folder = path.parent.name
@@ -58,6 +63,44 @@ def manifest_violations(manifest: Mapping[str, Any]) -> list[str]:
             violations.append(
                 f"unit test {unit_test['name']} is in {path.name}, not _{folder}__unit_tests.yml "
                 f"or _{folder}__<concept>__unit_tests.yml"
+            )
+    return violations
+
+
+def not_null_violations(manifest: Mapping[str, Any]) -> list[str]:
+    """Columns that must not be null are declared as constraints and checked by one test.
+
+    A model or seed with a ``not_null`` constraint has the ``not_null_columns`` test (else
+    nothing checks the constraint on a view, a seed or Spark); a plain ``not_null`` test
+    on a column (no ``where``, severity error) is one dbt node per column where the
+    constraint costs one query per model."""
+    tests = [node for node in manifest["nodes"].values() if node["resource_type"] == "test"]
+    checked = {
+        test["attached_node"]
+        for test in tests
+        if test.get("test_metadata", {}).get("name") == "not_null_columns"
+    }
+    violations = []
+    for unique_id, node in sorted(manifest["nodes"].items()):
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        constrained = [
+            column["name"]
+            for column in node.get("columns", {}).values()
+            if any(constraint["type"] == "not_null" for constraint in column["constraints"])
+        ]
+        if constrained and unique_id not in checked:
+            violations.append(
+                f"{node['name']} has not_null constraints ({', '.join(constrained)}) "
+                "but no not_null_columns test"
+            )
+    for test in sorted(tests, key=lambda test: test["name"]):
+        config = test["config"]
+        plain = not config.get("where") and config.get("severity", "ERROR").upper() == "ERROR"
+        if test.get("test_metadata", {}).get("name") == "not_null" and plain:
+            violations.append(
+                f"{test['name']}: declare {test['column_name']} not null as a constraint "
+                "(constraints: [type: not_null]), checked by not_null_columns"
             )
     return violations
 
@@ -176,6 +219,41 @@ def test_a_model_without_a_description_and_a_mart_without_a_contract_are_refused
     assert manifest_violations(_manifest(undescribed, uncontracted)) == [
         "int_b has no description",
         "mart mart_c has no enforced contract",
+    ]
+
+
+def _test(name: str, model: str, column: str | None = None, **config: Any) -> dict[str, Any]:
+    return {
+        "resource_type": "test",
+        "name": f"{name}_{model}" + (f"_{column}" if column else ""),
+        "test_metadata": {"name": name},
+        "attached_node": f"model.expansion.{model}",
+        "column_name": column,
+        "config": {"severity": "ERROR", "where": None, **config},
+    }
+
+
+def test_a_not_null_constraint_nothing_checks_and_a_plain_not_null_test_are_refused() -> None:
+    constrained = {"name": "arr_usd", "constraints": [{"type": "not_null"}]}
+    plain = {"name": "segment", "constraints": []}
+    checked = _model("intermediate", "int_b") | {"columns": {"arr_usd": constrained}}
+    unchecked = _model("intermediate", "int_c") | {
+        "columns": {"arr_usd": constrained, "segment": plain}
+    }
+    manifest = _manifest(checked, unchecked)
+    manifest["nodes"] |= {
+        f"test.expansion.{test['name']}": test
+        for test in (
+            _test("not_null_columns", "int_b"),
+            _test("not_null", "int_c", "segment"),
+            _test("not_null", "int_c", "arr_usd", where="arr_usd > 0"),
+            _test("not_null", "int_b", "arr_usd", severity="warn"),
+        )
+    }
+    assert manifest_violations(manifest) == [
+        "int_c has not_null constraints (arr_usd) but no not_null_columns test",
+        "not_null_int_c_segment: declare segment not null as a constraint "
+        "(constraints: [type: not_null]), checked by not_null_columns",
     ]
 
 
