@@ -35,6 +35,8 @@ STEP_LINE = re.compile(
 )
 STEP_GROUPS = {
     "warehouse_dbt_models": "dbt build",
+    "raw_accounts_checks": "checks",
+    "raw_quality_checks": "checks",
     "warehouse_quality_checks": "checks",
     "serving_database": "publish",
     "dashboard_site": "dashboards",
@@ -129,11 +131,11 @@ def step_windows(run_log: str) -> list[Window]:
 
 
 def step_group(step_key: str, sources: Iterable[str]) -> str:
-    """``raw__usage_daily``: ingest; ``raw__usage_daily_<check>``: checks; the others by name."""
+    """A source's step (``raw__usage_daily``): ingest; the others by name."""
     if step_key in STEP_GROUPS:
         return STEP_GROUPS[step_key]
-    if step_key.startswith("raw__"):
-        return "ingest" if step_key.removeprefix("raw__") in set(sources) else "checks"
+    if step_key.removeprefix("raw__") in set(sources):
+        return "ingest"
     return step_key
 
 

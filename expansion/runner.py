@@ -289,8 +289,8 @@ def root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
     lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
-    if error.cls_name == "DagsterAssetCheckFailedError":
-        return "blocking check failed: " + "; ".join(lines[1:])
+    if error.cls_name == "DagsterAssetCheckFailedError":  # "<asset>: <check>,<check>" a line
+        return "blocking check failed: " + "; ".join(line.replace(",", ", ") for line in lines[1:])
     if error.cls_name == "DagsterExecutionInterruptedError":
         return "interrupted (SIGTERM or Ctrl-C); dbt was stopped"
     return lines[0]

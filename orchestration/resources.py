@@ -100,10 +100,14 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def raw_reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An in-memory DuckDB with views ``raw.<source>``, ``raw._rejects`` and
-        ``raw._load_ledger`` over the raw zone (for the raw checks)."""
+        """An in-memory DuckDB with views ``raw.<source>`` and ``raw._load_ledger`` over
+        the raw zone, and ``raw._rejects`` read into memory (for the raw checks)."""
         with self.ingestion_engine() as con:
             attach_raw_zone(con, self.raw_zone)
+            # Each source's load-outcome check reads the rejects: their files (one per
+            # landing file that had a rejected row) are read once, not once per check.
+            con.execute("create table raw.rejects_in_memory as from raw._rejects")
+            con.execute("create or replace view raw._rejects as from raw.rejects_in_memory")
             yield con
 
     def _duckdb_config(self) -> dict[str, str | int]:

@@ -8,18 +8,25 @@ warning (Dagster has two severities) naming the trigger in the ``quarantined``
 metadata: the night publishes and the trigger's alerts are held (dbt marks its
 firings and alert candidates; the outbox holds them).
 
-- The raw suite: one check per source on its ``raw`` asset (before dbt runs), on
-  DuckDB views over the raw zone's Parquet files, whatever engine builds the models.
+- The raw suite: blocking checks on the ``raw`` assets (each source's load outcome,
+  usage continuity, subscription integrity), on DuckDB views over the raw zone's
+  Parquet files whatever engine builds the models. Two steps: ``raw_accounts_checks``
+  right after the accounts load, because every other source's load reads the
+  accounts (a failed check there stops them), then ``raw_quality_checks`` with the
+  others, before dbt.
 - The calibration and mart suites: one step, ``warehouse_quality_checks``, after
-  dbt, with one blocking check per guarded mart. It evaluates every check on a
-  read-only connection, then - before reporting any result, so a failing night
-  is recorded too - appends every outcome to ``quality.check_results`` (published
-  with the marts and shown on the dashboards' Check results page). The nightly
-  job's in-process executor runs it between the other writers, never beside them.
+  dbt, with one blocking check per guarded mart, on a read-only connection.
+Each step evaluates its checks in one connection, then - before reporting any
+result, so a failing night is recorded too - appends every outcome to
+``quality.check_results`` (published with the marts and shown on the dashboards'
+Check results page). One step per suite, not one per check: a check's own step
+paid for a connection, the raw zone's views and a history write each (about
+half a second a check). The nightly job's in-process executor runs them between
+the other writers, never beside them.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
 import duckdb
@@ -39,6 +46,9 @@ from expansion.clock import utc_now
 from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
 from orchestration.resources import WarehouseResource
 
+ACCOUNTS_CHECKS = tuple(c for c in RAW_CHECKS if c.asset == ("raw", "accounts"))
+"""Every other source's load reads the accounts: their checks run before those loads."""
+OTHER_RAW_CHECKS = tuple(c for c in RAW_CHECKS if c not in ACCOUNTS_CHECKS)
 WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *mart_checks(DBT_MANIFEST))
 MAX_REMEDIES_SHOWN = 25
 MAX_FAILURE_LINES = 500
@@ -85,7 +95,7 @@ def quarantined_triggers(report: CheckReport) -> list[str]:
     )
 
 
-def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckResult:
+def check_result(report: CheckReport) -> dg.AssetCheckResult:
     """A GE check report as a Dagster check result, with every failure's remedy; only an
     error-level failure is an ERROR (blocking), a quarantine or a warning is a WARN."""
     severity = (
@@ -102,13 +112,9 @@ def check_result(report: CheckReport, with_key: bool = False) -> dg.AssetCheckRe
         metadata["quarantined"] = dg.MetadataValue.text(", ".join(quarantined))
     if report.missing:
         metadata["not_evaluated"] = dg.MetadataValue.text("missing: " + ", ".join(report.missing))
-    keyed = (
-        {"asset_key": dg.AssetKey(list(report.check.asset)), "check_name": report.check.name}
-        if with_key
-        else {}
-    )
     return dg.AssetCheckResult(
-        **keyed,
+        asset_key=dg.AssetKey(list(report.check.asset)),
+        check_name=report.check.name,
         passed=report.severity is None and not report.missing,
         severity=severity,
         metadata=metadata,
@@ -123,30 +129,47 @@ def log_failures(context: dg.AssetCheckExecutionContext, report: CheckReport) ->
         log(f"{report.check.name}: {line}")
 
 
-def record(
-    warehouse: WarehouseResource, reports: Iterable[CheckReport], run_id: str, as_of: dt.date | None
-) -> int:
+def check_specs(checks: Iterable[QualityCheck]) -> list[dg.AssetCheckSpec]:
+    """One blocking Dagster check per quality check, on the asset it guards."""
+    return [
+        dg.AssetCheckSpec(
+            name=c.name,
+            asset=dg.AssetKey(list(c.asset)),
+            description=c.description,
+            blocking=True,
+        )
+        for c in checks
+    ]
+
+
+def report_checks(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    reports: list[CheckReport],
+    as_of: dt.date | None,
+) -> Iterator[dg.AssetCheckResult]:
+    """Append the reports to quality.check_results, then log and report each one."""
     with warehouse.connect() as con:
-        return append_history(con, reports, run_id, utc_now(), as_of)
-
-
-def build_raw_check(check: QualityCheck) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(list(check.asset)),
-        name=check.name,
-        description=check.description,
-        blocking=True,
-    )
-    def quality_check(
-        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-    ) -> dg.AssetCheckResult:
-        with warehouse.raw_reader() as con:
-            report = run_check(con, check, as_of=warehouse.as_of)
-        record(warehouse, [report], context.run.run_id, warehouse.as_of)
+        written = append_history(con, reports, context.run.run_id, utc_now(), as_of)
+    context.log.info(f"{written} results appended to quality.check_results")
+    for report in reports:
         log_failures(context, report)
-        return check_result(report)
+        yield check_result(report)
 
-    return quality_check
+
+def build_raw_checks(name: str, checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        name=name,
+        description="Raw suite: what a source's load rejected, refused or dated after the "
+        "night; usage continuity; subscription integrity.",
+        specs=check_specs(checks),
+    )
+    def raw_checks(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        with warehouse.raw_reader() as con:
+            reports = [run_check(con, check, as_of=warehouse.as_of) for check in checks]
+        yield from report_checks(context, warehouse, reports, warehouse.as_of)
+
+    return raw_checks
 
 
 def checks_on_assets(
@@ -172,15 +195,7 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
             "Calibration (SPEC 8) and mart integrity suites; results appended to "
             "quality.check_results (shown on the dashboards' Check results page)."
         ),
-        specs=[
-            dg.AssetCheckSpec(
-                name=c.name,
-                asset=dg.AssetKey(list(c.asset)),
-                description=c.description,
-                blocking=True,
-            )
-            for c in checks
-        ],
+        specs=check_specs(checks),
     )
     def warehouse_quality_checks(
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
@@ -188,20 +203,15 @@ def build_warehouse_checks(checks: tuple[QualityCheck, ...]) -> dg.AssetChecksDe
         with warehouse.connect(read_only=True) as con:
             reports = [run_check(con, check, as_of=warehouse.as_of) for check in checks]
             as_of = warehouse.as_of or reported_as_of(con)
-        checked_at, run_id = utc_now(), context.run.run_id
-        with warehouse.connect() as con:
-            written = append_history(con, reports, run_id, checked_at, as_of)
-        context.log.info(f"{written} results appended to quality.check_results")
-        for report in reports:
-            log_failures(context, report)
-            yield check_result(report, with_key=True)
+        yield from report_checks(context, warehouse, reports, as_of)
 
     return warehouse_quality_checks
 
 
 defs = dg.Definitions(
     asset_checks=[
-        *(build_raw_check(c) for c in RAW_CHECKS),
+        build_raw_checks("raw_accounts_checks", ACCOUNTS_CHECKS),
+        build_raw_checks("raw_quality_checks", OTHER_RAW_CHECKS),
         build_warehouse_checks(checks_on_assets(WAREHOUSE_CHECKS, warehouse_dbt_models.keys)),
     ]
 )

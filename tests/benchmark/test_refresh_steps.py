@@ -41,10 +41,11 @@ def test_each_step_of_the_run_log_becomes_a_window_from_its_start_to_its_end():
     assert round(windows[1].seconds, 1) == 30.5  # a failed step ends too
 
 
-def test_a_source_step_is_ingest_and_its_asset_checks_are_checks():
+def test_a_source_step_is_ingest_and_the_suites_are_checks():
     sources = ["usage_daily", "accounts"]
     assert step_group("raw__usage_daily", sources) == "ingest"
-    assert step_group("raw__usage_daily_raw_usage_daily_continuity", sources) == "checks"
+    assert step_group("raw_accounts_checks", sources) == "checks"
+    assert step_group("raw_quality_checks", sources) == "checks"
     assert step_group("warehouse_quality_checks", sources) == "checks"
     assert step_group("warehouse_dbt_models", sources) == "dbt build"
     assert step_group("serving_database", sources) == "publish"

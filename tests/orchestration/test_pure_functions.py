@@ -148,14 +148,16 @@ def test_a_failed_blocking_check_is_reported_by_name_not_by_dagsters_empty_colon
     from expansion.runner import root_cause
 
     failed = SerializableErrorInfo(
-        "dagster._core.errors.DagsterAssetCheckFailedError: 1 blocking asset check failed "
-        "with ERROR severity:\nraw/subscriptions: raw_subscriptions_integrity\n",
+        "dagster._core.errors.DagsterAssetCheckFailedError: 3 blocking asset checks failed "
+        "with ERROR severity:\nraw/subscriptions: raw_subscriptions_load_outcome,"
+        "raw_subscriptions_integrity\nraw/usage_daily: raw_usage_daily_continuity\n",
         [],
         "DagsterAssetCheckFailedError",
     )
 
     assert root_cause(failed) == (
-        "blocking check failed: raw/subscriptions: raw_subscriptions_integrity"
+        "blocking check failed: raw/subscriptions: raw_subscriptions_load_outcome, "
+        "raw_subscriptions_integrity; raw/usage_daily: raw_usage_daily_continuity"
     )
 
 
