@@ -141,6 +141,7 @@ def test_templated_queries_run_once_for_all_pages_with_the_same_rows(
                 select 'Largest peer' as fact, account_name as fact_value from ${largest_peer}
                 union all
                 select 'Its ARR', cast(current_arr_usd as varchar) from ${largest_peer}
+                order by fact desc
                 ```
 
                 <DataTable data={peers} rows=all/>
@@ -408,3 +409,22 @@ def test_every_page_has_the_navigation(render_repo_pages, tmp_path, name):
     html = (tmp_path / name).read_text()
     href = "index.html" if name == "index.html" else "../../index.html"
     assert f'<a href="{href}"' in html and ">Overview</a>" in html
+
+
+def test_prose_rendered_once_for_a_template_keeps_each_pages_links_and_values():
+    """The markdown of a prose block is rendered once and reused, its values held out:
+    a page at another depth still links from where it is, and gets its own values."""
+    text = "Back to [the book](/accounts) for **{params.account_id}**."
+    top = site_module.render_prose(
+        text, {"account_id": "A-1"}, {}, lambda href: "accounts/index.html"
+    )
+    deep = site_module.render_prose(
+        text, {"account_id": "B<2"}, {}, lambda href: "../../accounts/index.html"
+    )
+    assert top == (
+        '<p>Back to <a href="accounts/index.html">the book</a> for <strong>A-1</strong>.</p>'
+    )
+    assert deep == (
+        '<p>Back to <a href="../../accounts/index.html">the book</a> for '
+        "<strong>B&lt;2</strong>.</p>"
+    )
