@@ -256,17 +256,23 @@ def data_table(component: Component, result: QueryResult, context: Context) -> M
     link = component.attrs.get("link")
     link_values = result.values(link) if link else None
     page_size = _page_size(component, len(result.rows))
+    # positions looked up once per table, not once per cell
+    positions = [result.index(column.id) for column in columns]
+    label_positions = [
+        result.columns.index(c.link_label) if c.link_label in result.columns else None
+        for c in columns
+    ]
     rows = []
     for i, row in enumerate(result.rows):
         cells, raws = [], []
-        for column in columns:
-            value = row[result.index(column.id)]
+        for column, position, label_position in zip(
+            columns, positions, label_positions, strict=True
+        ):
+            value = row[position]
             raws.append(_raw(value))
             if column.link_label is not None:
                 label_value = (
-                    row[result.index(column.link_label)]
-                    if column.link_label in result.columns
-                    else column.link_label
+                    row[label_position] if label_position is not None else column.link_label
                 )
                 href = context.href_for(str(value)) if value is not None else None
                 text = format_value(label_value)

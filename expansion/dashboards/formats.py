@@ -25,6 +25,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 NULL_TEXT = "—"
 _SCALES = {"": (1, ""), "k": (1e3, "k"), "m": (1e6, "M"), "b": (1e9, "B")}
@@ -98,6 +99,7 @@ def column_format(column: str) -> Format:
     return AUTO
 
 
+@cache  # pure, and asked for every column of every table of every page
 def resolve(column: str, fmt: str | None) -> Format:
     return parse_format(fmt) if fmt else column_format(column)
 
@@ -156,6 +158,7 @@ def plotly_format(fmt: Format) -> str | None:
     return None
 
 
+@cache  # pure, and asked for every column of every table of every page
 def column_title(column: str) -> str:
     """A heading when no ``title=`` is given: ``current_arr_usd`` -> ``Current ARR``."""
     name = column

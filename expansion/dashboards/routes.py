@@ -9,7 +9,6 @@ the same routes.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
@@ -55,6 +54,17 @@ def site_path_route(site_path: str) -> Route:
 
 
 def relative_href(from_route: Route, target: PurePosixPath) -> str:
-    """A link from the page at ``from_route`` to ``target`` (a path under the site root)."""
-    relative = posixpath.relpath(str(target), str(output_file(from_route).parent))
-    return "/".join(quote(part, safe="") for part in relative.split("/"))
+    """A link from the page at ``from_route`` to ``target`` (a path under the site root).
+
+    Up from the page's folder to the deepest folder the two share, then down to
+    ``target``: what ``posixpath.relpath`` gives for these paths (no ``.`` or ``..``
+    segment in a route), without its normalising - this runs for every link of
+    every page."""
+    parts = target.parts
+    shared = 0
+    for here, there in zip(from_route, parts, strict=False):
+        if here != there:
+            break
+        shared += 1
+    relative = [".."] * (len(from_route) - shared) + list(parts[shared:])
+    return "/".join(quote(part, safe="") for part in relative) or "."

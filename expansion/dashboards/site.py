@@ -26,6 +26,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
@@ -92,6 +93,9 @@ ON_DEMAND_DATA = "data"
 _TEXT_PARAM = re.compile(r"\{\s*params\.(?P<name>\w+)\s*\}")
 _TEXT_VALUE = re.compile(r"\{\s*(?P<query>[A-Za-z_]\w*)\[0\]\.(?P<column>\w+)\s*\}")
 _HELD = re.compile("\ue000(\\d+)\ue001")
+_LINK_TARGET = re.compile(r"\]\((?P<href>[^)\s]+)\)")
+"""Every link target render_markdown can read (its ``[text](target)``: a target holds no
+``)``, so two never overlap and none is missed)."""
 _templates = Environment(loader=PackageLoader("expansion.dashboards"), autoescape=True)
 
 
@@ -490,8 +494,17 @@ def render_prose(
         lambda m: f"\ue000{next(counter)}\ue001",
         text,
     )
-    html = render_markdown(held, resolve_href)
+    links = tuple((target, resolve_href(target)) for target in _LINK_TARGET.findall(held))
+    html = _markdown_with_links(held, links)
     return Markup(_HELD.sub(lambda m: str(escape(values[int(m[1])])), html))
+
+
+@lru_cache(maxsize=4096)
+def _markdown_with_links(text: str, links: tuple[tuple[str, str], ...]) -> Markup:
+    """The markdown of a prose block whose values are held out, rendered once for all the
+    pages of a template that link where this one does (every page's prose is the same
+    text until its values are filled in)."""
+    return render_markdown(text, dict(links).__getitem__)
 
 
 def load_pages_table(

@@ -58,3 +58,17 @@ def test_relative_hrefs_work_from_file_urls():
     assert relative_href((), output_file(account)) == "accounts/A-001/index.html"
     assert relative_href(account, PurePosixPath("assets")) == "../../assets"
     assert relative_href((), output_file(("accounts", "A%2FB"))) == "accounts/A%252FB/index.html"
+
+
+def test_a_link_between_pages_that_share_folders_climbs_only_above_them():
+    assert relative_href(("accounts", "A-001"), output_file(("accounts", "A-002"))) == (
+        "../A-002/index.html"
+    )
+    assert relative_href(("accounts", "A-001"), output_file(("accounts", "A-001"))) == (
+        "index.html"
+    )
+    assert relative_href(("accounts",), output_file(("accounts", "A-001"))) == ("A-001/index.html")
+    assert relative_href(("triggers", "x", "y"), output_file(("accounts",))) == (
+        "../../../accounts/index.html"
+    )
+    assert relative_href(("assets",), PurePosixPath("assets")) == "."
