@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cache
 
 from markupsafe import Markup, escape
 
@@ -390,7 +391,12 @@ def _is_number(value: object) -> bool:
 
 
 def _cell_class(column: TableColumn) -> Markup:
-    flags = (("num", column.numeric), ("date", column.is_date), ("pinned", column.pinned))
+    return _cell_class_of(column.numeric, column.is_date, column.pinned)
+
+
+@cache  # eight possible classes, asked for every column of every table of every page
+def _cell_class_of(numeric: bool, is_date: bool, pinned: bool) -> Markup:
+    flags = (("num", numeric), ("date", is_date), ("pinned", pinned))
     classes = " ".join(name for name, on in flags if on)
     return Markup(f' class="{escape(classes)}"') if classes else Markup("")
 
