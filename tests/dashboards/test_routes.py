@@ -67,7 +67,7 @@ def test_a_link_between_pages_that_share_folders_climbs_only_above_them():
     assert relative_href(("accounts", "A-001"), output_file(("accounts", "A-001"))) == (
         "index.html"
     )
-    assert relative_href(("accounts",), output_file(("accounts", "A-001"))) == ("A-001/index.html")
+    assert relative_href(("accounts",), output_file(("accounts", "A-001"))) == "A-001/index.html"
     assert relative_href(("triggers", "x", "y"), output_file(("accounts",))) == (
         "../../../accounts/index.html"
     )
