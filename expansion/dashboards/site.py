@@ -72,6 +72,7 @@ from expansion.dashboards.sql import (
     input_uses,
     param_column,
     query_references,
+    quoted_identifier,
     uses_params,
     without_inputs,
 )
@@ -351,10 +352,10 @@ def serving_session(serving_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             "where database_name = 'warehouse' and not internal"
         ).fetchall()
         for schema, name in relations:
-            con.execute(f"create schema if not exists memory.{_ident(schema)}")
+            con.execute(f"create schema if not exists memory.{quoted_identifier(schema)}")
             con.execute(
-                f"create view memory.{_ident(schema)}.{_ident(name)} "
-                f"as select * from warehouse.{_ident(schema)}.{_ident(name)}"
+                f"create view memory.{quoted_identifier(schema)}.{quoted_identifier(name)} "
+                f"as select * from warehouse.{quoted_identifier(schema)}.{quoted_identifier(name)}"
             )
         yield con
     finally:
@@ -366,7 +367,7 @@ def create_source_views(con: duckdb.DuckDBPyConnection, sources_dir: Path) -> li
     in a source whose ``connection.yaml`` says ``type: csv``, ``<name>.csv`` does."""
     issues = []
     for source in sorted(p for p in sources_dir.iterdir() if p.is_dir()):
-        con.execute(f"create schema if not exists memory.{_ident(source.name)}")
+        con.execute(f"create schema if not exists memory.{quoted_identifier(source.name)}")
         connection = source / "connection.yaml"
         kind = (
             (yaml.safe_load(connection.read_text()) or {}).get("type")
@@ -375,7 +376,7 @@ def create_source_views(con: duckdb.DuckDBPyConnection, sources_dir: Path) -> li
         )
         pattern = "*.csv" if kind == "csv" else "*.sql"
         for file in sorted(source.glob(pattern)):
-            view = f"memory.{_ident(source.name)}.{_ident(file.stem)}"
+            view = f"memory.{quoted_identifier(source.name)}.{quoted_identifier(file.stem)}"
             try:
                 if kind == "csv":
                     path = str(file.resolve()).replace("'", "''")
@@ -389,10 +390,6 @@ def create_source_views(con: duckdb.DuckDBPyConnection, sources_dir: Path) -> li
                     RenderIssue(f"sources/{source.name}/{file.name}", file.stem, str(exc))
                 )
     return issues
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def read_page_file(
@@ -512,7 +509,7 @@ def load_pages_table(
 ) -> None:
     """``__pages``: one row per page of ``chunk``, its position and its parameters, which
     the batched queries (:func:`batched_sql`) join laterally."""
-    columns = ", ".join(f"{_ident(param_column(n))} varchar" for n in names)
+    columns = ", ".join(f"{quoted_identifier(param_column(n))} varchar" for n in names)
     con.execute(f"create or replace temp table {PAGES_TABLE} ({PAGE_COLUMN} integer, {columns})")
     con.executemany(
         f"insert into {PAGES_TABLE} values (?{', ?' * len(names)})",

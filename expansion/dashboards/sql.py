@@ -68,9 +68,14 @@ def query_references(sql: str) -> set[str]:
     return {match["name"] for match in _QUERY_REFERENCE.finditer(sql)}
 
 
+def quoted_identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier (a double quote in it doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def batch_result_table(query: str) -> str:
     """The temporary table that holds a batch's result of ``query`` for the queries after it."""
-    return '"' + f"__batch_{query}".replace('"', '""') + '"'
+    return quoted_identifier(f"__batch_{query}")
 
 
 def batch_rows_sql(table: str) -> str:

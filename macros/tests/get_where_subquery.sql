@@ -41,9 +41,17 @@
 {#- The tested model's `meta.recent_rows_date_column`, or none (a test on several
     models, a seed, a source). -#}
 {% macro recent_rows_date_column() -%}
+    {%- set node = tested_node() -%}
+    {%- do return(node.config.meta.get('recent_rows_date_column') if node else none) -%}
+{%- endmacro %}
+
+
+{#- The graph node of the model or seed the generic test being compiled is
+    attached to, or none (a test on several models, or at parse time). -#}
+{% macro tested_node() -%}
     {%- set attached = model.get('attached_node') if model is mapping else none -%}
     {%- if not execute or not attached or attached not in graph.nodes -%}
         {%- do return(none) -%}
     {%- endif -%}
-    {%- do return(graph.nodes[attached].config.meta.get('recent_rows_date_column')) -%}
+    {%- do return(graph.nodes[attached]) -%}
 {%- endmacro %}

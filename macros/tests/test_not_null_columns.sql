@@ -62,12 +62,12 @@ where null_rows > 0
 {#- The columns of the model (or seed) a generic test is attached to that
     declare a not_null constraint, in YAML order; empty at parse time. -#}
 {% macro not_null_constrained_columns() -%}
-    {%- set attached = model.get('attached_node') if model is mapping else none -%}
-    {%- if not execute or not attached or attached not in graph.nodes -%}
+    {%- set node = tested_node() -%}
+    {%- if not node -%}
         {%- do return([]) -%}
     {%- endif -%}
     {%- set columns = [] -%}
-    {%- for column in graph.nodes[attached].columns.values() -%}
+    {%- for column in node.columns.values() -%}
         {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list -%}
             {%- do columns.append(column.name) -%}
         {%- endif -%}

@@ -37,6 +37,11 @@ def load_metadata(result: SourceLoadResult) -> dict[str, dg.MetadataValue | int 
     return metadata
 
 
+ACCOUNTS_RAW_KEY = raw_key(source_named("accounts"))
+"""Every source whose rows reference an account loads after the accounts (it checks
+them against the accounts loaded)."""
+
+
 def landing_spec(source: Source) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=landing_key(source),
@@ -49,7 +54,7 @@ def landing_spec(source: Source) -> dg.AssetSpec:
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     deps = [landing_key(source)]
     if source.references_account:
-        deps.append(raw_key(source_named("accounts")))
+        deps.append(ACCOUNTS_RAW_KEY)
 
     @dg.asset(
         key=raw_key(source),

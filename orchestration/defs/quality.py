@@ -44,10 +44,11 @@ from data_quality.marts_suite import mart_checks
 from data_quality.raw_suite import RAW_CHECKS
 from expansion.clock import utc_now
 from orchestration.defs.dbt import DBT_MANIFEST, warehouse_dbt_models
+from orchestration.defs.ingestion import ACCOUNTS_RAW_KEY
 from orchestration.resources import WarehouseResource
 
-ACCOUNTS_CHECKS = tuple(c for c in RAW_CHECKS if c.asset == ("raw", "accounts"))
-"""Every other source's load reads the accounts: their checks run before those loads."""
+ACCOUNTS_CHECKS = tuple(c for c in RAW_CHECKS if dg.AssetKey(list(c.asset)) == ACCOUNTS_RAW_KEY)
+"""The other sources' loads read the accounts: their checks run before those loads."""
 OTHER_RAW_CHECKS = tuple(c for c in RAW_CHECKS if c not in ACCOUNTS_CHECKS)
 WAREHOUSE_CHECKS: tuple[QualityCheck, ...] = (*CALIBRATION_CHECKS, *mart_checks(DBT_MANIFEST))
 MAX_REMEDIES_SHOWN = 25
